@@ -1,0 +1,32 @@
+# Two entry points for a fresh machine with the Swift toolchain:
+#   make run   — build (release) and open the explorer live on the bundled model
+#   make test  — build and run every test (release: the numeric tests train real steps)
+# Both install the Debian packages they need when missing (as root), or print the command.
+
+DEBIAN_PACKAGES := libopenblas-dev libncursesw5-dev pkg-config tmux
+SWIFT_FLAGS ?= -c release
+
+.PHONY: run test deps build bench
+
+deps:
+	@missing=""; \
+	for p in $(DEBIAN_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else \
+	    echo "missing Debian packages; run: sudo apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+
+build: deps
+	swift build $(SWIFT_FLAGS) --product treepo
+
+run: build
+	"$$(swift build $(SWIFT_FLAGS) --show-bin-path)/treepo"
+
+test: deps
+	swift build $(SWIFT_FLAGS) --product treepo
+	swift test $(SWIFT_FLAGS)

@@ -1,0 +1,51 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Elementwise kernels are plain Swift loops; haswell (AVX2 + FMA) lets the compiler vectorise them
+// instead of calling libm fmaf (see PLATFORM-NOTES.md). Matrix work goes through OpenBLAS.
+let fastMath: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"], .when(platforms: [.linux]))]
+
+let package = Package(
+  name: "treepo",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "treepo", targets: ["treepo"]),
+    .library(name: "TreePOEngine", targets: ["TreePOEngine"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+  ],
+  targets: [
+    .systemLibrary(
+      name: "CBLAS", pkgConfig: "openblas",
+      providers: [.apt(["libopenblas-dev"])]),
+    .systemLibrary(
+      name: "CNcursesw", pkgConfig: "ncursesw",
+      providers: [.apt(["libncursesw5-dev"])]),
+    .target(
+      name: "TreePOEngine", dependencies: ["CBLAS"],
+      swiftSettings: fastMath),
+    .target(
+      name: "TreePOExplorer", dependencies: ["TreePOEngine"],
+      swiftSettings: fastMath),
+    .executableTarget(
+      name: "treepo",
+      dependencies: [
+        "TreePOEngine", "TreePOExplorer", "CNcursesw",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: fastMath),
+    .testTarget(
+      name: "TreePOEngineTests", dependencies: ["TreePOEngine"],
+      resources: [.copy("Fixtures")],
+      swiftSettings: fastMath),
+    .testTarget(
+      name: "TreePOExplorerTests", dependencies: ["TreePOExplorer", "TreePOEngine"],
+      swiftSettings: fastMath),
+    // Drives the real release binary in tmux; see Tests/TreepoEndToEndTests.
+    .testTarget(
+      name: "TreepoEndToEndTests", dependencies: ["TreePOEngine"],
+      swiftSettings: fastMath),
+  ],
+  swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,6 @@
+// Wide-character ncurses for Swift: SwiftPM drops pkg-config's -D flags, so ask for the wide API here.
+#define NCURSES_WIDECHAR 1
+#define _XOPEN_SOURCE_EXTENDED 1
+#include <locale.h>
+#include <wchar.h>
+#include <ncursesw/curses.h>

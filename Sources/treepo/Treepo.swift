@@ -1,0 +1,10 @@
+import ArgumentParser
+import TreePOEngine
+
+@main
+struct Treepo: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "treepo",
+    abstract: "Watch, train and replay TreePO reasoning trees on a tiny CPU language model.",
+    subcommands: [])
+}
