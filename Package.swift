@@ -19,9 +19,9 @@ let package = Package(
     .systemLibrary(
       name: "CBLAS", pkgConfig: "openblas",
       providers: [.apt(["libopenblas-dev"])]),
-    .systemLibrary(
-      name: "CNcursesw", pkgConfig: "ncursesw",
-      providers: [.apt(["libncursesw5-dev"])]),
+    // No pkgConfig: its -D_XOPEN_SOURCE flags are dropped by SwiftPM anyway (with a warning);
+    // the shim header defines what the wide-character API needs and the headers sit on the default path.
+    .systemLibrary(name: "CNcursesw", providers: [.apt(["libncursesw5-dev"])]),
     .target(
       name: "TreePOEngine", dependencies: ["CBLAS"],
       swiftSettings: fastMath),
