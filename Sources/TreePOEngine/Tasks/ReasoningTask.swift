@@ -1,0 +1,56 @@
+// A task the model learns: seeded problems, a reference completion, and a strict verifier.
+// (Named ReasoningTask, not Task, to stay clear of Swift concurrency's Task.)
+
+public enum FailureReason: String, Codable, Sendable, CaseIterable {
+  /// The completion does not parse as the task's step format.
+  case format
+  /// An operand is not in the current pool of numbers.
+  case badOperand = "bad_operand"
+  /// A written result differs from the recomputed one.
+  case arith
+  /// The steps are valid but the final pool (or value) is not the target.
+  case wrongTarget = "wrong_target"
+  /// The completion ended (or was cut) before the answer terminator.
+  case unfinished
+}
+
+public struct Verdict: Sendable, Equatable {
+  public var reward: Float
+  public var failure: FailureReason?
+  public init(reward: Float, failure: FailureReason?) {
+    self.reward = reward
+    self.failure = failure
+  }
+  public static let correct = Verdict(reward: 1, failure: nil)
+  public static func wrong(_ reason: FailureReason) -> Verdict { Verdict(reward: 0, failure: reason) }
+}
+
+public enum Split: String, Sendable, CaseIterable {
+  case train, heldOut = "held_out"
+}
+
+public struct Problem: Sendable, Equatable {
+  /// The prompt text the model sees, e.g. `6 6 9 0 7>8:`.
+  public var prompt: String
+  /// One canonical correct completion, ending with the terminator `$`.
+  public var reference: String
+  /// Problem size used for per-size breakdowns (Countdown: how many numbers).
+  public var size: Int
+  public init(prompt: String, reference: String, size: Int) {
+    self.prompt = prompt
+    self.reference = reference
+    self.size = size
+  }
+}
+
+public protocol ReasoningTask: Sendable {
+  /// Short name used in traces and configs, e.g. "countdown".
+  var name: String { get }
+  /// The problem at `index` of a split; the same (split, index, size) always gives the same problem,
+  /// and no held-out problem ever appears in the training split.
+  func problem(split: Split, index: Int, size: Int) -> Problem
+  /// Strict verification of a completion (text after the prompt, up to and including `$`).
+  func verify(prompt: String, completion: String) -> Verdict
+  /// Whether a partial completion can still be extended into a correct one (prune rule).
+  func isViablePrefix(prompt: String, partial: String) -> Bool
+}

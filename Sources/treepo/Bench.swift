@@ -1,0 +1,10 @@
+import ArgumentParser
+
+extension Treepo {
+  /// `treepo bench …`: speed measurements whose numbers go into docs/benchmarks.md.
+  struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Measure engine, rollout and explorer speed (release build; medians of repeats).",
+      subcommands: [])
+  }
+}
