@@ -1,0 +1,97 @@
+import Foundation
+import TreePOEngine
+
+// The selected node: id, depth, tokens, mean entropy, log-probability, spawn reason, how it ended,
+// reward and failure, advantage, and after a train step the change in its log-probability. Spare
+// rows list the segment's tokens with their probability and entropy.
+
+struct DetailPane {
+  let explorer: Explorer
+
+  func render(in area: Rect, into grid: inout CellGrid) {
+    guard let tree = explorer.promptTree, let id = explorer.selectedNode,
+      let node = tree.nodes[id]
+    else {
+      grid.box(area, title: "Node")
+      return
+    }
+    grid.box(area, title: node.reason == .root ? "Prompt \(tree.info.index)" : "Node \(id)",
+      note: "depth \(node.depth)")
+    var lines: [[(String, Style)]] = []
+    if node.reason == .root {
+      let t = tree.tally
+      lines.append([("\(tree.info.tokenIds.count) prompt tokens", .plain)])
+      lines.append([
+        ("✓\(t.correct) ✗\(t.finished - t.correct) ⊘\(t.stopped) …\(t.truncated)", .plain),
+        (" ●\(t.active) ✂\(t.pruned)", Theme.dim),
+      ])
+      let mean = t.meanReward.map { fixed($0) } ?? "—"
+      lines.append([("mean reward ", Theme.label), (mean, .plain)])
+      lines.append([("nodes ", Theme.label), ("\(tree.nodes.count)", .plain)])
+    } else {
+      var spawn = node.reason.rawValue
+      if let r = node.decodedInRound { spawn += " · round \(r)" }
+      if node.fallbackCuts > 0 { spawn += " · ↺ cut here ×\(node.fallbackCuts)" }
+      lines.append([("spawn ", Theme.label), (spawn, .plain)])
+      let entropy = node.meanEntropy.map { fixed($0) } ?? "—"
+      let logp = node.sumLogprob.map { fixed($0) } ?? "—"
+      lines.append([
+        ("\(node.tokenIds.count) tok", .plain), ("  H̄ ", Theme.label), (entropy, .plain),
+        ("  logp ", Theme.label), (logp, .plain),
+      ])
+      let (glyph, glyphStyle) = Theme.glyph(node.status)
+      var ending = "\(node.status.name)"
+      if let reason = node.endReason { ending += " · \(reason)" }
+      var outcome: [(String, Style)] = [("\(glyph) ", glyphStyle), (ending, .plain)]
+      if let r = node.reward {
+        outcome.append(("  r=\(fixed(r, digits: 0))", r > 0 ? Theme.positive : Theme.negative))
+      }
+      lines.append(outcome)
+      var verdict: [(String, Style)] = []
+      if let failure = node.failure { verdict += [("failure ", Theme.label), (failure + "  ", Theme.negative)] }
+      verdict += [("A ", Theme.label)]
+      verdict.append(
+        node.advantage.map { (signed($0), Theme.advantageStyle($0)) } ?? ("—", Theme.dim))
+      lines.append(verdict)
+      if let before = node.logprobBefore, let after = node.logprobAfter {
+        lines.append([
+          ("Δlogp ", Theme.label), ("\(fixed(before))→\(fixed(after)) ", .plain),
+          ("(\(signed(after - before)))", Theme.advantageStyle(after - before)),
+        ])
+      }
+      let text = Array(printable(node.text))
+      if text.count == node.tokenIds.count, !text.isEmpty {
+        lines.append([("tok   p     H", Theme.label)])
+        for (i, c) in text.enumerated() where i < node.logprobs.count && i < node.entropies.count {
+          let e = node.entropies[i]
+          lines.append([
+            ("'\(c)'", .plain), ("  \(fixed(exp(node.logprobs[i])))", Theme.heatStyle(Theme.heat(logprob: node.logprobs[i]))),
+            ("  \(fixed(e))", Theme.heatStyle(Theme.heat(entropy: e))),
+          ])
+        }
+      }
+    }
+    let inner = area.inner
+    for (i, line) in lines.prefix(inner.height).enumerated() {
+      var x = inner.x + 1
+      for (text, style) in line {
+        x = grid.put(text, x: x, y: inner.y + i, style: style, maxX: inner.maxX)
+      }
+    }
+  }
+}
+
+extension NodeStatus {
+  var name: String {
+    switch self {
+    case .root: "prompt"
+    case .waiting: "waiting"
+    case .active: "active"
+    case .branched: "branched"
+    case .finished(let correct): correct ? "finished, correct" : "finished, wrong"
+    case .stopped: "stopped"
+    case .truncated: "truncated"
+    case .pruned: "pruned"
+    }
+  }
+}

@@ -1,0 +1,55 @@
+import TreePOEngine
+
+// The last row: mode badge (LIVE · PAUSED · RUNNING · TRAINING · REPLAY), busy/idle, position in the
+// batch (and in the trace when replaying), then the search line, an engine error or a note, and key
+// hints on the right.
+
+struct StatusBar {
+  let explorer: Explorer
+
+  func render(in area: Rect, into grid: inout CellGrid) {
+    grid.fill(area, style: Theme.statusBar)
+    let y = area.y
+    let mode = explorer.mode
+    let badgeStyle: Style =
+      switch mode {
+      case .live: Style(foreground: .black, background: .green, bold: true)
+      case .paused: Style(foreground: .black, background: .yellow, bold: true)
+      case .running: Style(foreground: .black, background: .cyan, bold: true)
+      case .training: Style(foreground: .brightWhite, background: .magenta, bold: true)
+      case .replay: Style(foreground: .brightWhite, background: .blue, bold: true)
+      }
+    var x = grid.put(" \(mode.rawValue) ", x: area.x, y: y, style: badgeStyle)
+    var parts: [String] = []
+    if !explorer.isReplay { parts.append(explorer.state.engineBusy ? "busy" : "idle") }
+    if let rollout = explorer.rollout {
+      var where_ = "prompt \(explorer.state.promptPosition + 1)/\(rollout.prompts.count)"
+      if let id = explorer.selectedNode { where_ += " · node \(id)" }
+      parts.append(where_)
+    }
+    if let timeline = explorer.timeline {
+      var t = "event \(grouped(timeline.position))/\(grouped(timeline.events.count))"
+      if let round = explorer.rollout?.round { t += " · round \(round)" }
+      parts.append(t)
+    }
+    x = grid.put(" " + parts.joined(separator: " │ ") + " ", x: x, y: y, style: Theme.statusBar)
+    let hints = "? help  q quit"
+    let hintsX = area.maxX - displayWidth(hints) - 1
+    var right = hintsX - 1
+    if let draft = explorer.state.search.draft {
+      grid.put("/" + draft + "▏", x: x + 1, y: y, style: Style(foreground: .black, background: .white, bold: true), maxX: area.maxX)
+      return
+    }
+    if let error = explorer.state.engineError {
+      let text = truncated(" engine error: \(error) ", to: max(0, area.maxX - x - 1))
+      grid.put(text, x: x, y: y, style: Theme.error)
+      return
+    }
+    if let message = explorer.state.message {
+      let text = truncated(" \(message) ", to: max(0, right - x))
+      grid.put(text, x: x, y: y, style: Style(foreground: .black, background: .yellow))
+      right = x + displayWidth(text)
+    }
+    if hintsX > right { grid.put(hints, x: hintsX, y: y, style: Theme.statusBar) }
+  }
+}

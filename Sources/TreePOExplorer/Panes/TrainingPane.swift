@@ -1,0 +1,53 @@
+import TreePOEngine
+
+// Training progress with verl's metric names: the last step's score, accuracy, pg_loss, clip
+// fraction, KL, entropy and gradient norm, plus sparklines of score and loss over the steps.
+
+struct TrainingPane {
+  let explorer: Explorer
+
+  func render(in area: Rect, into grid: inout CellGrid) {
+    let steps = explorer.store.trainSteps
+    guard let last = steps.last else {
+      grid.box(area, title: "Training")
+      let hint = explorer.isReplay ? "no train step yet" : "t: train on a finished batch"
+      grid.put(truncated(hint, to: area.inner.width - 1), x: area.x + 2, y: area.y + 1, style: Theme.dim)
+      return
+    }
+    grid.box(area, title: "Training", note: "step \(last.step)")
+    let m = last.metrics
+    func value(_ key: String, _ digits: Int = 3) -> String {
+      m[key].map { fixed($0, digits: digits) } ?? "—"
+    }
+    let accuracyKey = m.keys.sorted().first { $0.contains("acc") }
+    let inner = area.inner
+    let sparkWidth = max(0, inner.width - 18)
+    let scores = steps.compactMap { $0.metrics["critic/score/mean"] }
+    let losses = steps.compactMap { $0.metrics["actor/pg_loss"] }
+    let lines: [[(String, Style)]] = [
+      [
+        ("score ", Theme.label), (value("critic/score/mean"), .plain), (" ", .plain),
+        (Theme.sparkline(scores, width: sparkWidth), Theme.positive),
+      ],
+      [
+        ("loss  ", Theme.label), (value("actor/pg_loss"), .plain), (" ", .plain),
+        (Theme.sparkline(losses, width: sparkWidth), Style(foreground: .magenta)),
+      ],
+      [
+        ("acc ", Theme.label), (accuracyKey.map { value($0) } ?? "—", .plain),
+        (" clip ", Theme.label), (value("actor/pg_clipfrac"), .plain), (" kl ", Theme.label),
+        (value("actor/ppo_kl", 4), .plain),
+      ],
+      [
+        ("entropy ", Theme.label), (value("actor/entropy"), .plain), (" grad ", Theme.label),
+        (value("actor/grad_norm"), .plain),
+      ],
+    ]
+    for (i, line) in lines.prefix(inner.height).enumerated() {
+      var x = inner.x + 1
+      for (text, style) in line {
+        x = grid.put(text, x: x, y: inner.y + i, style: style, maxX: inner.maxX)
+      }
+    }
+  }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import TreePOEngine
+
+// Glyphs and styles in one place. Meaning never rests on colour alone: every status has a glyph,
+// advantages carry their sign, and token heat is also bold/underline (NO_COLOR keeps those).
+
+enum Theme {
+  static let dim = Style(foreground: .brightBlack)
+  static let label = Style(foreground: .brightBlack)
+  static let title = Style(bold: true)
+  static let positive = Style(foreground: .green)
+  static let negative = Style(foreground: .red)
+  static let warning = Style(foreground: .yellow, bold: true)
+  static let error = Style(foreground: .brightWhite, background: .red, bold: true)
+  static let match = Style(foreground: .yellow, underline: true)
+  static let statusBar = Style(foreground: .black, background: .white)
+
+  static func glyph(_ status: NodeStatus) -> (Character, Style) {
+    switch status {
+    case .root: ("◆", Style(bold: true))
+    case .waiting: ("○", Style(foreground: .brightBlack))
+    case .active: ("●", Style(foreground: .cyan, bold: true))
+    case .branched: ("•", Style(foreground: .brightBlack))
+    case .finished(correct: true): ("✓", Style(foreground: .green, bold: true))
+    case .finished(correct: false): ("✗", Style(foreground: .red, bold: true))
+    case .stopped: ("⊘", Style(foreground: .magenta))
+    case .truncated: ("…", Style(foreground: .yellow))
+    case .pruned: ("✂", Style(foreground: .brightBlack))
+    }
+  }
+
+  static let fallbackGlyph: Character = "↺"
+  static let fallbackStyle = Style(foreground: .blue, bold: true)
+
+  /// Heat 0 (calm) … 2 (hot) for a token's entropy in nats.
+  static func heat(entropy: Float) -> Int { entropy >= 0.5 ? 2 : entropy >= 0.15 ? 1 : 0 }
+  /// Heat for a token's probability: improbable tokens are hot.
+  static func heat(logprob: Float) -> Int {
+    let p = exp(logprob)
+    return p < 0.5 ? 2 : p < 0.9 ? 1 : 0
+  }
+
+  static func heatStyle(_ heat: Int) -> Style {
+    switch heat {
+    case 2: Style(foreground: .brightRed, bold: true, underline: true)
+    case 1: Style(foreground: .yellow, underline: true)
+    default: .plain
+    }
+  }
+
+  static func advantageStyle(_ a: Float?) -> Style {
+    guard let a else { return .plain }
+    if a > 0.05 { return Style(foreground: .green, bold: a > 0.5) }
+    if a < -0.05 { return Style(foreground: .red, bold: a < -0.5) }
+    return .plain
+  }
+
+  /// One block per entropy level, "▁" calm … "█" very uncertain (mean nats over 0…1.2).
+  static func entropyBar(_ e: Float?) -> Character {
+    guard let e else { return " " }
+    let bars = Array("▁▂▃▄▅▆▇█")
+    let i = Int((min(max(e, 0), 1.2) / 1.2 * Float(bars.count - 1)).rounded())
+    return bars[i]
+  }
+
+  static func sparkline(_ values: [Double], width: Int) -> String {
+    let tail = Array(values.suffix(width)).filter(\.isFinite)
+    guard let lo = tail.min(), let hi = tail.max() else { return "" }
+    let bars = Array("▁▂▃▄▅▆▇█")
+    return String(
+      tail.map { v in
+        hi - lo < 1e-12 ? bars[3] : bars[Int(((v - lo) / (hi - lo) * 7).rounded())]
+      })
+  }
+}
+
+/// "+0.42" / "−0.31" (a real minus sign, so the sign reads even without colour).
+func signed(_ v: Float, digits: Int = 2) -> String {
+  let s = fixed(abs(v), digits: digits)
+  return (v < 0 && s != fixed(Double(0), digits: digits) ? "−" : "+") + s
+}
+
+/// Fixed-point text without Foundation's formatters ("0.42", "-1.50").
+func fixed(_ v: Float, digits: Int = 2) -> String { fixed(Double(v), digits: digits) }
+
+func fixed(_ v: Double, digits: Int = 2) -> String {
+  guard v.isFinite else { return v.isNaN ? "nan" : (v < 0 ? "-inf" : "inf") }
+  var scale = 1.0
+  for _ in 0..<digits { scale *= 10 }
+  let n = (abs(v) * scale).rounded()
+  let whole = Int(n / scale)
+  let frac = Int(n - Double(whole) * scale)
+  var fracText = String(frac)
+  while fracText.count < digits { fracText = "0" + fracText }
+  let sign = v < 0 && n > 0 ? "-" : ""
+  return digits == 0 ? "\(sign)\(whole)" : "\(sign)\(whole).\(fracText)"
+}
+
+/// 12345 → "12,345".
+func grouped(_ n: Int) -> String {
+  let digits = String(abs(n))
+  var out = ""
+  for (i, c) in digits.enumerated() {
+    if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+    out.append(c)
+  }
+  return (n < 0 ? "-" : "") + out
+}

@@ -1,0 +1,81 @@
+import TreePOEngine
+
+// The reducer: one event in, the store updated. Pure and total — an event about something the store
+// has not seen is counted in `orphanEvents` and otherwise ignored, never a crash.
+
+extension TreeStore {
+  public mutating func apply(_ event: TreeEvent) {
+    eventCount += 1
+    switch event {
+    case .rolloutStarted(let e):
+      rollouts.append(RolloutState(e))
+    case .nodeSpawned(let e):
+      let ok = updatePrompt(e.prompt) { tree in
+        if let parent = e.parent {
+          guard tree.nodes[parent] != nil else { return false }
+          tree.nodes[parent]!.children.append(e.node)
+        } else {
+          tree.root = e.node
+        }
+        tree.nodes[e.node] = TreeNode(
+          id: e.node, parent: e.parent, depth: e.depth, reason: e.reason)
+        return true
+      }
+      if !ok { orphanEvents += 1 }
+    case .segmentDecoded(let e):
+      let round = (rollouts.last?.round ?? -1) + 1
+      updateNode(e.prompt, e.node) { node in
+        node.tokenIds += e.tokenIds
+        node.text += e.text
+        node.logprobs += e.logprobs
+        node.entropies += e.entropies
+        node.decodedInRound = round
+      }
+    case .nodeEnded(let e):
+      updateNode(e.prompt, e.node) { node in
+        node.outcome = e.outcome
+        node.endReason = e.reason
+        node.reward = e.reward
+        node.failure = e.failure
+      }
+    case .fallback(let e):
+      updateNode(e.prompt, e.cutNode) { $0.fallbackCuts += 1 }
+    case .roundFinished(let e):
+      guard !rollouts.isEmpty else { return orphanEvents += 1 }
+      rollouts[rollouts.count - 1].round = e.round
+      rollouts[rollouts.count - 1].counters = e.counters
+      rollouts[rollouts.count - 1].done = e.done
+    case .advantagesAssigned(let e):
+      guard !rollouts.isEmpty else { return orphanEvents += 1 }
+      rollouts[rollouts.count - 1].estimator = e.estimator
+      for a in e.nodes { updateNode(a.prompt, a.node) { $0.advantage = a.advantage } }
+    case .trainStep(let e):
+      trainSteps.append(e)
+      for c in e.changes {
+        updateNode(c.prompt, c.node) { node in
+          node.logprobBefore = c.before
+          node.logprobAfter = c.after
+        }
+      }
+    case .checkpointSaved(let e):
+      checkpoints.append(e)
+    }
+  }
+
+  /// Runs `change` on the current rollout's prompt; false when there is no such prompt.
+  private mutating func updatePrompt(_ prompt: Int, _ change: (inout PromptTree) -> Bool) -> Bool {
+    guard let r = rollouts.indices.last, let p = rollouts[r].position(ofPrompt: prompt) else {
+      return false
+    }
+    return change(&rollouts[r].prompts[p])
+  }
+
+  private mutating func updateNode(_ prompt: Int, _ node: Int, _ change: (inout TreeNode) -> Void) {
+    let ok = updatePrompt(prompt) { tree in
+      guard tree.nodes[node] != nil else { return false }
+      change(&tree.nodes[node]!)
+      return true
+    }
+    if !ok { orphanEvents += 1 }
+  }
+}
