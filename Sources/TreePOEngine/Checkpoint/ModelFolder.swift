@@ -1,0 +1,66 @@
+import Foundation
+
+// A model is a folder, loadable by transformers as a LlamaForCausalLM:
+//   config.json            HF LlamaConfig keys (see HFConfig.swift)
+//   model.safetensors      F32 weights under HF names (F16/BF16 also read)
+//   tokenizer.json         HF tokenizers format (see CharTokenizer+HF.swift)
+//   tokenizer_config.json  lets AutoTokenizer pick the fast tokenizer (written, not required)
+//   optimizer.safetensors  optional AdamW state for resuming (see OptimizerState.swift)
+// Every file is written atomically, weights first and config last.
+
+public enum ModelFolder {
+  public static let configFile = "config.json"
+  public static let weightsFile = "model.safetensors"
+  public static let tokenizerFile = "tokenizer.json"
+  public static let tokenizerConfigFile = "tokenizer_config.json"
+  public static let optimizerFile = "optimizer.safetensors"
+
+  /// Reads and validates config, weights and tokenizer of the folder at `url`.
+  public static func loadParameters(_ url: URL) throws(CheckpointError)
+    -> (config: ModelConfig, parameters: FloatBuffer, tokenizer: CharTokenizer)
+  {
+    let folder = url.path
+    switch FileIO.kind(folder) {
+    case .missing: throw .missingFolder(path: folder)
+    case .file: throw .notAFolder(path: folder)
+    case .directory: break
+    }
+    let configPath = path(folder, configFile)
+    let config = try ModelConfig(hfConfig: try FileIO.readAll(configPath), path: configPath)
+    let tokenizerPath = path(folder, tokenizerFile)
+    let tokenizer = try CharTokenizer(
+      hfTokenizer: try FileIO.readAll(tokenizerPath), path: tokenizerPath)
+    guard tokenizer.vocabSize <= config.vocabSize else {
+      throw .badTokenizer(
+        path: tokenizerPath,
+        reason: "has \(tokenizer.vocabSize) tokens but config.json's vocab_size is only "
+          + "\(config.vocabSize)")
+    }
+    let layout = ParameterLayout(config)
+    let weights = try SafetensorsFile(path: path(folder, weightsFile))
+    let parameters = FloatBuffer(count: layout.count, zeroed: false)
+    try layout.load(from: weights, into: parameters)
+    return (config, parameters, tokenizer)
+  }
+
+  /// Writes the folder (creating it if needed); each file is replaced atomically.
+  public static func save(
+    config: ModelConfig, parameters: FloatBuffer, tokenizer: CharTokenizer, to url: URL
+  ) throws(CheckpointError) {
+    let folder = url.path
+    try FileIO.makeFolder(folder)
+    let layout = ParameterLayout(config)
+    try FileIO.writeAtomically(layout.safetensors(parameters), to: path(folder, weightsFile))
+    try FileIO.writeAtomically(
+      Array((tokenizer.hfTokenizer.serialized() + "\n").utf8), to: path(folder, tokenizerFile))
+    try FileIO.writeAtomically(
+      Array((tokenizer.hfTokenizerConfig.serialized() + "\n").utf8),
+      to: path(folder, tokenizerConfigFile))
+    try FileIO.writeAtomically(
+      Array((config.hfConfig.serialized() + "\n").utf8), to: path(folder, configFile))
+  }
+
+  static func path(_ folder: String, _ file: String) -> String {
+    folder.hasSuffix("/") ? folder + file : folder + "/" + file
+  }
+}
