@@ -133,6 +133,15 @@ import TreePOEngine
     #expect(small.pagesInUse == 1)
   }
 
+  @Test func aSequenceNamedTwiceInOneAppendIsRejected() throws {
+    let a = cache.newSequence()
+    let error = #expect(throws: KVCacheError.self) { try cache.append([a, a], counts: [1, 1]) }
+    #expect(error?.description == "\(a) appears twice in one append")
+    #expect(try cache.length(of: a) == 0)
+    try cache.append([a], counts: [1])  // the next call starts afresh
+    #expect(try cache.length(of: a) == 1)
+  }
+
   @Test func staleHandlesAreRejectedAfterTheirSlotIsReused() throws {
     let a = cache.newSequence()
     cache.free(a)

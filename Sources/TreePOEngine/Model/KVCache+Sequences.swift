@@ -74,18 +74,23 @@ extension KVCache {
   /// Appends `counts[i]` positions to `seqs[i]` for every i, or throws without changing anything
   /// when the pool cannot hold them all. Afterwards the new positions are writable through
   /// `keys(_:layer:position:)` / `values(_:layer:position:)`; their contents are undefined until
-  /// written. A sequence may appear more than once (its counts add up).
+  /// written. The sequences must be distinct.
   public func append(_ seqs: [SequenceID], counts: [Int]) throws(KVCacheError) {
     precondition(seqs.count == counts.count, "one count per sequence")
+    // Duplicates are found in O(B) by stamping each slot with this call's epoch.
+    appendEpoch &+= 1
+    if slotMarks.count < sequences.count {
+      slotMarks.append(contentsOf: repeatElement(0, count: sequences.count - slotMarks.count))
+    }
     var needed = 0
     for (i, seq) in seqs.enumerated() {
       let state = try self.state(seq)
       guard counts[i] >= 0 else { throw KVCacheError("cannot append \(counts[i]) positions") }
-      // A repeated sequence is counted as one append of the summed count.
-      if seqs[..<i].contains(seq) { continue }
-      var total = 0
-      for (j, other) in seqs.enumerated() where other == seq { total += counts[j] }
-      needed += pagesNeeded(state, total)
+      guard slotMarks[Int(seq.slot)] != appendEpoch else {
+        throw KVCacheError("\(seq) appears twice in one append")
+      }
+      slotMarks[Int(seq.slot)] = appendEpoch
+      needed += pagesNeeded(state, counts[i])
     }
     guard needed <= freePages.count else {
       throw KVCacheError(

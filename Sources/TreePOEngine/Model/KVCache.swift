@@ -42,6 +42,8 @@ public final class KVCache {
   var sequences: [SequenceState?]  // by slot
   var generations: [Int32]  // by slot: bumped on free so old handles go stale
   var freeSlots: [Int32]
+  var slotMarks: [UInt32] = []  // by slot: the last `append` call that named it
+  var appendEpoch: UInt32 = 0
 
   /// The most pages in use at once since creation or the last `resetPeak()`.
   public internal(set) var peakPagesInUse = 0
