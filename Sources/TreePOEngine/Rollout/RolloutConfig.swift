@@ -1,0 +1,136 @@
+// The rollout's settings, named after verl / TreePO where a name exists, with defaults sized for
+// the tiny Countdown model (≈ 7 segments of 6 tokens per completion).
+
+public enum DivergencePolicy: String, Sendable, CaseIterable, Codable {
+  /// Even split, remainder to the last path (the reference's default).
+  case fixed
+  /// softmax(−mean log-probability of the path's response / τ): unlikely paths branch more.
+  case logprob
+  /// softmax(mean token entropy of the path's last segment / τ): uncertain paths branch more.
+  case entropy
+  /// Only paths whose last segment is uncertain (mean entropy ≥ threshold, or in the round's top
+  /// fraction) branch, into at most w children each; the others continue as one child.
+  case entropyGated = "entropy-gated"
+}
+
+public enum FallbackPolicy: String, Sendable, CaseIterable, Codable {
+  /// Cut a finished leaf back to a random segment boundary and branch w children there.
+  case random
+  /// Leave the prompt with fewer than n trajectories (reported).
+  case none
+}
+
+/// What the repetition rule does to a path whose response ends in a repeated block.
+public enum RepetitionAction: String, Sendable, CaseIterable, Codable {
+  /// Stopped early: still a trajectory (reward from the verifier, normally 0).
+  case stop
+  /// Pruned: stays in the tree, does not count toward n.
+  case prune
+  case off
+}
+
+public struct RolloutConfig: Sendable, Equatable {
+  /// `rollout.n`: trajectories per prompt.
+  public var n = 16
+  /// `tree_max_token_per_step`: tokens per segment.
+  public var segmentLength = 6
+  /// `tree_max_depth`: segments per path at most (then truncated, reason max_depth).
+  public var maxDepth = 16
+  /// `response_length`: response tokens per path at most (then truncated, reason max_tokens).
+  public var maxResponseTokens = 96
+  /// `tree_fixed_step_div` (w): children of the root, and of a path that branches.
+  public var divergence = 2
+  /// Upper end of a random first divergence in [w, w_max] per prompt; nil = always w.
+  public var maxInitialDivergence: Int? = nil
+  /// `tree_div_policy`.
+  public var divergencePolicy = DivergencePolicy.entropy
+  /// `tree_div_temperature` (τ of the logprob / entropy softmax).
+  public var divergenceTemperature: Float = 1
+  /// `tree_div_entropy_threshold`: entropy-gated branches when the last segment's mean entropy
+  /// (nats) reaches this.
+  public var entropyThreshold: Float = 0.25
+  /// `tree_div_entropy_top_frac`: entropy-gated also branches the round's top fraction (0 = off).
+  public var entropyTopFraction: Float = 0
+  /// `tree_fallback_policy`.
+  public var fallbackPolicy = FallbackPolicy.random
+  /// Hard cap: fallbacks per prompt (reported when hit).
+  public var maxFallbacksPerPrompt = 64
+  /// Hard cap: tokens through the model in one rollout (reported when hit); nil = none.
+  public var maxTotalTokens: Int? = nil
+  /// Repetition rule: a block of 1…8 tokens repeated to fill the last `repetitionSpan` tokens.
+  public var repetition = RepetitionAction.stop
+  public var repetitionSpan = 12
+  /// Prune rule `invalid_prefix`: the task says the partial completion can no longer be correct.
+  public var pruneInvalidPrefix = false
+  /// Prune rule `budget`: when more paths are active than trajectories are still needed, the
+  /// lowest-scoring (lowest mean log-probability) are dropped.
+  public var pruneBudget = true
+  /// Token sampling (verl `rollout.temperature`, `top_p`, `top_k`; top_k 0 = off).
+  public var temperature: Float = 1
+  public var topP: Float = 1
+  public var topK = 0
+  public var seed: UInt64 = 0
+
+  public init() {}
+
+  /// The settings under their verl / TreePO names, for the trace header and `RolloutStarted`.
+  public var dictionary: [String: String] {
+    var d: [String: String] = [
+      "rollout.n": "\(n)",
+      "tree_max_token_per_step": "\(segmentLength)",
+      "tree_max_depth": "\(maxDepth)",
+      "response_length": "\(maxResponseTokens)",
+      "tree_fixed_step_div": "\(divergence)",
+      "tree_div_policy": divergencePolicy.rawValue,
+      "tree_div_temperature": "\(divergenceTemperature)",
+      "tree_fallback_policy": fallbackPolicy.rawValue,
+      "tree_max_fallbacks": "\(maxFallbacksPerPrompt)",
+      "repetition": repetition.rawValue,
+      "repetition_span": "\(repetitionSpan)",
+      "prune_invalid_prefix": "\(pruneInvalidPrefix)",
+      "prune_budget": "\(pruneBudget)",
+      "temperature": "\(temperature)",
+      "top_p": "\(topP)",
+      "top_k": "\(topK)",
+      "seed": "\(seed)",
+    ]
+    if let wMax = maxInitialDivergence { d["tree_max_initial_div"] = "\(wMax)" }
+    if divergencePolicy == .entropyGated {
+      d["tree_div_entropy_threshold"] = "\(entropyThreshold)"
+      d["tree_div_entropy_top_frac"] = "\(entropyTopFraction)"
+    }
+    if let cap = maxTotalTokens { d["max_total_tokens"] = "\(cap)" }
+    return d
+  }
+
+  /// Checks the settings; the error names the setting and its bad value.
+  public func validate() throws(RolloutConfigError) {
+    func bad(_ name: String, _ value: Any, _ rule: String) -> RolloutConfigError {
+      RolloutConfigError(description: "\(name) is \(value); it must be \(rule)")
+    }
+    if n < 1 { throw bad("rollout.n", n, "at least 1") }
+    if segmentLength < 1 { throw bad("tree_max_token_per_step", segmentLength, "at least 1") }
+    if maxDepth < 1 { throw bad("tree_max_depth", maxDepth, "at least 1") }
+    if maxResponseTokens < 1 { throw bad("response_length", maxResponseTokens, "at least 1") }
+    if divergence < 1 { throw bad("tree_fixed_step_div", divergence, "at least 1") }
+    if let wMax = maxInitialDivergence, wMax < divergence {
+      throw bad("tree_max_initial_div", wMax, "at least tree_fixed_step_div (\(divergence))")
+    }
+    if !(divergenceTemperature > 0) {
+      throw bad("tree_div_temperature", divergenceTemperature, "positive")
+    }
+    if !(entropyTopFraction >= 0 && entropyTopFraction <= 1) {
+      throw bad("tree_div_entropy_top_frac", entropyTopFraction, "between 0 and 1")
+    }
+    if maxFallbacksPerPrompt < 0 { throw bad("tree_max_fallbacks", maxFallbacksPerPrompt, "≥ 0") }
+    if repetitionSpan < 2 { throw bad("repetition_span", repetitionSpan, "at least 2") }
+    if !(temperature >= 0) { throw bad("temperature", temperature, "≥ 0 (0 = greedy)") }
+    if !(topP > 0 && topP <= 1) { throw bad("top_p", topP, "in (0, 1]") }
+    if topK < 0 { throw bad("top_k", topK, "≥ 0 (0 = off)") }
+    if let cap = maxTotalTokens, cap < 1 { throw bad("max_total_tokens", cap, "at least 1") }
+  }
+}
+
+public struct RolloutConfigError: Error, Equatable, CustomStringConvertible, Sendable {
+  public let description: String
+}

@@ -1,0 +1,119 @@
+// A deterministic stand-in for the model decoder: tokens come from a rule over the path's tokens
+// and a seeded draw. It keeps the same books as the real decoder (positions fed, one boundary token
+// re-fed on a cut), so the samplers' accounting can be tested without a model. Also handy for
+// explorer tests and demos that need a live tree without weights.
+
+public final class ScriptedSegmentDecoder: SegmentDecoding {
+  public struct Choice: Sendable, Equatable {
+    public var token: Int
+    public var logprob: Float
+    public var entropy: Float
+    public init(token: Int, logprob: Float, entropy: Float) {
+      self.token = token
+      self.logprob = logprob
+      self.entropy = entropy
+    }
+  }
+  /// Picks the next token from the path's tokens so far (prompt + response) and a draw in [0, 1).
+  public typealias Rule = @Sendable (_ tokens: [Int], _ draw: Float) -> Choice
+
+  struct Path {
+    var tokens: [Int]
+    /// Leading tokens whose keys/values would be cached (the rest was sampled but not fed).
+    var fed: Int
+  }
+
+  public let maxPositions: Int
+  public let stopTokens: Set<Int>
+  public private(set) var forwardedPositions = 0
+  public private(set) var peakPagesInUse = 0
+  /// One "page" per live path: there is no real cache behind this decoder.
+  public var pagesInUse: Int { paths.count }
+  var paths: [Int: Path] = [:]
+  var nextID = 0
+  var rng: SeededRandom
+  let rule: Rule
+
+  public init(maxPositions: Int = 128, stopTokens: Set<Int>, seed: UInt64, rule: @escaping Rule) {
+    self.maxPositions = maxPositions
+    self.stopTokens = stopTokens
+    self.rule = rule
+    rng = SeededRandom(seed: seed)
+  }
+
+  /// Live paths (for leak tests).
+  public var livePaths: Int { paths.count }
+
+  /// The tokens a live path holds (prompt + response, fed or not).
+  public func tokens(of path: PathID) -> [Int]? { paths[path.raw]?.tokens }
+
+  public func resetPeak() { peakPagesInUse = pagesInUse }
+
+  func add(_ path: Path) -> PathID {
+    let id = nextID
+    nextID += 1
+    paths[id] = path
+    peakPagesInUse = max(peakPagesInUse, paths.count)
+    return PathID(id)
+  }
+
+  func path(_ id: PathID) throws -> Path {
+    guard let p = paths[id.raw] else {
+      throw SegmentDecodingError("\(id) is not a live path of the scripted decoder")
+    }
+    return p
+  }
+
+  public func prefill(_ prompts: [[Int]]) throws -> [PathID] {
+    prompts.map { prompt in
+      forwardedPositions += prompt.count
+      return add(Path(tokens: prompt, fed: prompt.count))
+    }
+  }
+
+  public func fork(_ path: PathID) throws -> PathID { add(try self.path(path)) }
+
+  public func fork(_ path: PathID, keepingFirst length: Int) throws -> PathID {
+    let p = try self.path(path)
+    guard length >= 1 && length <= p.fed else {
+      throw SegmentDecodingError("cannot keep \(length) positions of \(path): it has fed \(p.fed)")
+    }
+    // The real decoder re-feeds the boundary token to get its next-token logits back.
+    forwardedPositions += 1
+    return add(Path(tokens: Array(p.tokens.prefix(length)), fed: length))
+  }
+
+  public func free(_ path: PathID) {
+    precondition(paths.removeValue(forKey: path.raw) != nil, "free of \(path), which is not live")
+  }
+
+  public func decodeSegments(_ requests: [SegmentRequest]) throws -> [DecodedSegment] {
+    var out: [DecodedSegment] = []
+    for r in requests {
+      var p = try path(r.path)
+      guard p.fed == p.tokens.count else {
+        throw SegmentDecodingError("\(r.path) ended with an unfed token and cannot be continued")
+      }
+      var seg = DecodedSegment(tokens: [], logprobs: [], entropies: [], stopped: false, fed: 0)
+      for i in 0..<r.maxTokens {
+        let c = rule(p.tokens, rng.nextUniform())
+        p.tokens.append(c.token)
+        seg.tokens.append(c.token)
+        seg.logprobs.append(c.logprob)
+        seg.entropies.append(c.entropy)
+        if stopTokens.contains(c.token) {
+          seg.stopped = true
+          break
+        }
+        if i < r.maxTokens - 1 || r.feedLast {
+          p.fed += 1
+          seg.fed += 1
+        }
+      }
+      forwardedPositions += seg.fed
+      paths[r.path.raw] = p
+      out.append(seg)
+    }
+    return out
+  }
+}
