@@ -1,0 +1,181 @@
+// SegmentDecoding on the real engine: a DecoderSession over a paged KVCache, and a TokenSampler.
+//
+// A path is a cache sequence holding every fed token, plus the pending logits [V] after its last
+// fed token. `fork` shares the sequence's pages and copies the pending logits: nothing is
+// recomputed. A cut (`fork(_:keepingFirst:)`, the fallback) shares the first length − 1 positions
+// and re-feeds the boundary token, the one position a cut costs.
+//
+// A segment decode samples position by position: every still-running path draws its next token
+// from its pending logits (in request order, so a seed fixes the rollout), and all paths that go on
+// are fed together in one batched decoder step (split into pieces of the decoder's maxBatch).
+
+public final class ModelSegmentDecoder: SegmentDecoding {
+  public let decoder: DecoderSession
+  public private(set) var sampler: TokenSampler
+  public let stopTokens: Set<Int>
+  public private(set) var forwardedPositions = 0
+
+  struct Path {
+    var seq: SequenceID
+    var tokens: [Int]
+    var fed: Int
+    var logits: [Float]  // [V] next-token logits after the last fed token
+  }
+  var paths: [Int: Path] = [:]
+  var nextID = 0
+
+  public init(decoder: DecoderSession, sampling: SamplingConfig, seed: UInt64, stopTokens: Set<Int>)
+  {
+    self.decoder = decoder
+    self.sampler = TokenSampler(config: sampling, seed: seed)
+    self.stopTokens = stopTokens
+  }
+
+  /// Pages enough for `prompts` prompts of n paths each, every path as long as the model allows:
+  /// at most n trajectories (kept as fallback sources) plus the root are alive per prompt.
+  public static func pagesNeeded(prompts: Int, n: Int, maxPositions: Int, pageSize: Int = 16)
+    -> Int
+  {
+    prompts * (n + 2) * ((maxPositions + pageSize - 1) / pageSize + 1)
+  }
+
+  public var maxPositions: Int { decoder.model.config.maxPositions }
+  public var pagesInUse: Int { decoder.cache.pagesInUse }
+  public var peakPagesInUse: Int { decoder.cache.peakPagesInUse }
+  public func resetPeak() { decoder.cache.resetPeak() }
+  /// Live paths (for leak tests).
+  public var livePaths: Int { paths.count }
+
+  func add(_ path: Path) -> PathID {
+    let id = nextID
+    nextID += 1
+    paths[id] = path
+    return PathID(id)
+  }
+
+  func path(_ id: PathID) throws -> Path {
+    guard let p = paths[id.raw] else {
+      throw SegmentDecodingError("\(id) is not a live path of this decoder")
+    }
+    return p
+  }
+
+  public func prefill(_ prompts: [[Int]]) throws -> [PathID] {
+    var out: [PathID] = []
+    let batch = decoder.maxBatch
+    for start in stride(from: 0, to: prompts.count, by: batch) {
+      let chunk = Array(prompts[start..<min(start + batch, prompts.count)])
+      let seqs = chunk.map { _ in decoder.cache.newSequence() }
+      let logits: LogitsView
+      do {
+        logits = try decoder.prefill(seqs, prompts: chunk)
+      } catch {
+        for s in seqs { decoder.cache.free(s) }
+        throw error
+      }
+      for (i, prompt) in chunk.enumerated() {
+        forwardedPositions += prompt.count
+        out.append(
+          add(Path(seq: seqs[i], tokens: prompt, fed: prompt.count, logits: Array(logits[i]))))
+      }
+    }
+    return out
+  }
+
+  public func fork(_ path: PathID) throws -> PathID {
+    var p = try self.path(path)
+    p.seq = try decoder.cache.fork(p.seq)
+    return add(p)
+  }
+
+  public func fork(_ path: PathID, keepingFirst length: Int) throws -> PathID {
+    let p = try self.path(path)
+    guard length >= 1 && length <= p.fed else {
+      throw SegmentDecodingError("cannot keep \(length) positions of \(path): it has fed \(p.fed)")
+    }
+    let seq = try decoder.cache.fork(p.seq, keepingFirst: length - 1)
+    let logits: LogitsView
+    do {
+      logits = try decoder.step([seq], tokens: [p.tokens[length - 1]])
+    } catch {
+      decoder.cache.free(seq)
+      throw error
+    }
+    forwardedPositions += 1
+    return add(
+      Path(seq: seq, tokens: Array(p.tokens.prefix(length)), fed: length, logits: Array(logits[0])))
+  }
+
+  public func free(_ path: PathID) {
+    guard let p = paths.removeValue(forKey: path.raw) else {
+      preconditionFailure("free of \(path), which is not live")
+    }
+    decoder.cache.free(p.seq)
+  }
+
+  public func decodeSegments(_ requests: [SegmentRequest]) throws -> [DecodedSegment] {
+    var live = try requests.map { r -> Path in
+      let p = try path(r.path)
+      guard p.fed == p.tokens.count else {
+        throw SegmentDecodingError("\(r.path) ended with an unfed token and cannot be continued")
+      }
+      return p
+    }
+    var out = requests.map { _ in
+      DecodedSegment(tokens: [], logprobs: [], entropies: [], stopped: false, fed: 0)
+    }
+    var running = Array(requests.indices)
+    var feed: [Int] = []
+    var step = 0
+    while !running.isEmpty {
+      feed.removeAll(keepingCapacity: true)
+      var next: [Int] = []
+      for i in running {
+        let s = live[i].logits.withUnsafeBufferPointer { sampler.sample($0) }
+        live[i].tokens.append(s.token)
+        out[i].tokens.append(s.token)
+        out[i].logprobs.append(s.logprob)
+        out[i].entropies.append(s.entropy)
+        if stopTokens.contains(s.token) {
+          out[i].stopped = true
+        } else if step + 1 < requests[i].maxTokens {
+          feed.append(i)
+          next.append(i)
+        } else if requests[i].feedLast {
+          feed.append(i)
+        }
+      }
+      try feedTokens(feed, into: &live, out: &out)
+      running = next
+      step += 1
+    }
+    for (i, r) in requests.enumerated() { paths[r.path.raw] = live[i] }
+    return out
+  }
+
+  /// Feeds each listed path's last token in batched steps and stores the new pending logits.
+  func feedTokens(_ feed: [Int], into live: inout [Path], out: inout [DecodedSegment]) throws {
+    let batch = decoder.maxBatch
+    for start in stride(from: 0, to: feed.count, by: batch) {
+      let chunk = feed[start..<min(start + batch, feed.count)]
+      let logits = try decoder.step(
+        chunk.map { live[$0].seq }, tokens: chunk.map { live[$0].tokens.last! })
+      for (k, i) in chunk.enumerated() {
+        live[i].fed += 1
+        out[i].fed += 1
+        let row = logits[k]
+        live[i].logits.withUnsafeMutableBufferPointer { dst in
+          _ = dst.initialize(from: row)
+        }
+      }
+      forwardedPositions += chunk.count
+    }
+  }
+}
+
+extension ModelSegmentDecoder {
+  /// The next-token logits [V] a live path would sample from (for tests and inspection).
+  public func pendingLogits(of path: PathID) -> [Float]? { paths[path.raw]?.logits }
+  /// The tokens a live path holds (prompt + response).
+  public func tokens(of path: PathID) -> [Int]? { paths[path.raw]?.tokens }
+}
