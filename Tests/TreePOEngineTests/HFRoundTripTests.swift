@@ -95,6 +95,50 @@ import TreePOEngine
   }
 }
 
+/// The folder the engine saved, loaded by transformers (scripts/golden/make_fixtures.py recorded
+/// its logits and tokenizers' ids): the engine reads it back to the same logits, and saving it
+/// again reproduces every committed file byte for byte (so the fixture is what the writer makes).
+@Suite struct EngineSavedFolderTests {
+  @Test func transformersLogitsEqualTheEngines() throws {
+    let (model, tokenizer) = try ModelFolder.load(try goldenURL("engine_saved/model"))
+    let hf = try SafetensorsFile(path: try goldenURL("engine_saved/hf_logits.safetensors").path)
+    let input = try GoldenBatch(hf)
+    // tokenizers encoded the texts to exactly the engine's ids.
+    guard case .array(let texts) = try JSONValue.parse(try #require(hf.metadata["texts"])) else {
+      Issue.record("hf_logits.safetensors has no texts array in its metadata")
+      return
+    }
+    #expect(texts.count == input.batch)
+    for (b, text) in texts.compactMap(\.stringValue).enumerated() {
+      let ids = try tokenizer.encode(text).map { Int32($0) }
+      #expect(ids == Array(input.tokens[b * input.length..<b * input.length + input.lengths[b]]))
+    }
+    let graph = TrainingGraph(model: model, maxBatch: input.batch, maxLength: input.length)
+    graph.forward(
+      tokens: input.tokens, targets: input.targets, lengths: input.lengths, batch: input.batch,
+      length: input.length)
+    let v = model.config.vocabSize
+    expectClose(
+      "engine_saved logits", input.validRows(graph.logits, width: v),
+      input.validRows(try #require(hf.floats(named: "logits")), width: v), tolerance: 1e-5)
+  }
+
+  @Test func savingAgainReproducesTheCommittedFiles() throws {
+    let s = Scratch()
+    let source = try goldenURL("engine_saved/model")
+    let (model, tokenizer) = try ModelFolder.load(source)
+    #expect(model.parameters.array == seededParameters(.engineSaved, seed: 2026).array)
+    try ModelFolder.save(model, tokenizer: tokenizer, to: s.url)
+    for file in ["config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json"] {
+      let committed = try Data(contentsOf: source.appendingPathComponent(file))
+      let written = try Data(contentsOf: s.url.appendingPathComponent(file))
+      #expect(
+        committed == written,
+        "\(file) differs from what the engine writes now: regenerate the fixture (see below)")
+    }
+  }
+}
+
 /// Regenerates `Fixtures/golden/engine_saved/model`, the engine-written folder that
 /// scripts/golden/make_fixtures.py loads in transformers:
 ///   TREEPO_WRITE_ENGINE_FIXTURE=1 swift test --filter writeEngineSavedFixture

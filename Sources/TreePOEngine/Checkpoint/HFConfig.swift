@@ -76,7 +76,8 @@ extension ModelConfig {
   }
 
   /// The `config.json` transformers writes for this model, with both spellings of the RoPE base
-  /// so that transformers 4 and 5 read it.
+  /// and of the dtype (transformers 5 writes `rope_parameters` and `dtype`, 4 reads `rope_theta`
+  /// and `torch_dtype`).
   public var hfConfig: JSONValue {
     func id(_ v: Int?) -> JSONValue { v.map { .int($0) } ?? .null }
     return .object([
@@ -84,6 +85,7 @@ extension ModelConfig {
       ("attention_bias", .bool(false)),
       ("attention_dropout", .double(0)),
       ("bos_token_id", id(bosTokenId)),
+      ("dtype", .string("float32")),
       ("eos_token_id", id(eosTokenId)),
       ("head_dim", .int(headDim)),
       ("hidden_act", .string("silu")),

@@ -15,6 +15,21 @@ public enum ModelFolder {
   public static let tokenizerConfigFile = "tokenizer_config.json"
   public static let optimizerFile = "optimizer.safetensors"
 
+  /// The model and tokenizer of the folder at `url`, every file validated first.
+  public static func load(_ url: URL) throws(CheckpointError) -> (Model, CharTokenizer) {
+    let (config, parameters, tokenizer) = try loadParameters(url)
+    let model = Model(config: config)
+    model.parameters.copy(from: parameters)
+    return (model, tokenizer)
+  }
+
+  /// Writes `model` and `tokenizer` as a folder transformers loads (created if needed).
+  public static func save(_ model: Model, tokenizer: CharTokenizer, to url: URL)
+    throws(CheckpointError)
+  {
+    try save(config: model.config, parameters: model.parameters, tokenizer: tokenizer, to: url)
+  }
+
   /// Reads and validates config, weights and tokenizer of the folder at `url`.
   public static func loadParameters(_ url: URL) throws(CheckpointError)
     -> (config: ModelConfig, parameters: FloatBuffer, tokenizer: CharTokenizer)

@@ -66,3 +66,19 @@ extension ModelFolder {
     return OptimizerState(step: step, m: buffers[0], v: buffers[1], training: training)
   }
 }
+
+extension OptimizerState {
+  /// The state of `optimizer` (sharing its moment buffers, not copying them) for saving.
+  public init(_ optimizer: AdamW, training: [String: String] = [:]) {
+    self.init(step: optimizer.step, m: optimizer.m, v: optimizer.v, training: training)
+  }
+}
+
+extension AdamW {
+  /// Continues from a saved state: moments and step count (sizes checked when it was loaded).
+  public func restore(_ state: OptimizerState) {
+    m.copy(from: state.m)
+    v.copy(from: state.v)
+    step = state.step
+  }
+}
