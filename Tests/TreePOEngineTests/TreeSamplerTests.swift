@@ -236,3 +236,16 @@ enum RolloutFixtures {
     #expect(sampler.summary.shortfalls[0].contains("token cap"))
   }
 }
+
+@Suite struct TreeSamplerAbandonTests {
+  @Test func abandoningMidRolloutFreesEveryPath() throws {
+    let decoder = RolloutFixtures.decoder(seed: 2)
+    let sampler = try RolloutFixtures.sampler(RolloutFixtures.config(n: 8), decoder: decoder)
+    _ = try sampler.step()
+    _ = try sampler.step()
+    #expect(decoder.livePaths > 0)
+    sampler.abandon()
+    #expect(decoder.livePaths == 0 && sampler.isDone)
+    #expect(try sampler.step().isEmpty)
+  }
+}

@@ -78,3 +78,18 @@ public struct RolloutSummary: Sendable, Equatable {
     return out
   }
 }
+
+extension TreeSampler {
+  /// Gives every path the rollout still holds back to the decoder (a batch dropped mid-way or after
+  /// an error). The sampler is done afterwards.
+  public func abandon() {
+    started = true
+    for (_, path) in paths { decoder.free(path) }
+    paths.removeAll()
+    for p in prompts.indices where !prompts[p].done {
+      prompts[p].pending = []
+      prompts[p].done = true
+      prompts[p].shortfall = prompts[p].shortfall ?? "abandoned"
+    }
+  }
+}

@@ -6,7 +6,7 @@ extension TreeSampler {
   /// Returns no events once the rollout is done.
   public func step() throws -> [TreeEvent] {
     var events: [TreeEvent] = []
-    if !started { events += try start() }
+    if !started { events += try begin() }
     guard !isDone else { return events }
     round += 1
 
@@ -59,7 +59,10 @@ extension TreeSampler {
   /// Tokens through the model since the rollout started.
   var decodedTokens: Int { decoder.forwardedPositions - forwardedAtStart }
 
-  func start() throws -> [TreeEvent] {
+  /// Starts the rollout without decoding: `rolloutStarted`, the roots, the prompt prefill and the
+  /// initial children. `step()` does this itself when needed; calling it twice is an error.
+  public func begin() throws -> [TreeEvent] {
+    precondition(!started, "the rollout has already begun")
     started = true
     startTime = .now
     decoder.resetPeak()

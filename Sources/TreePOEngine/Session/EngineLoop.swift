@@ -1,0 +1,126 @@
+// The engine thread's side of EngineSession: owns the parts and the current batch, and turns
+// commands into rollout rounds and train steps. Everything here runs on the engine thread only.
+
+final class EngineLoop {
+  var parts: EngineParts
+  unowned let session: EngineSession
+  var sampler: TreeSampler? = nil
+  var batch = 0
+  var trainSteps = 0
+  var running = false
+  var state = EngineStatus.State.idle
+  var message: String? = nil
+
+  init(parts: EngineParts, session: EngineSession) {
+    self.parts = parts
+    self.session = session
+  }
+
+  func run() {
+    publish()
+    while true {
+      guard let command = session.nextCommand(running: running) else {
+        // Running with nothing queued: one more round.
+        perform { try self.round() }
+        state = running ? .running : .idle
+        publish()
+        continue
+      }
+      message = nil
+      switch command {
+      case .stop:
+        sampler?.abandon()
+        sampler = nil
+        state = .stopped
+        running = false
+        publish()
+        return
+      case .stepRound:
+        running = false
+        perform { try self.round() }
+      case .run:
+        running = true
+      case .pause:
+        running = false
+      case .toggleRun:
+        running.toggle()
+      case .newBatch:
+        running = false
+        perform { try self.startBatch() }
+      case .trainStep:
+        running = false
+        perform { try self.train() }
+      }
+      state = running ? .running : .idle
+      publish()
+    }
+  }
+
+  /// Runs `body`, turning an error into a `failed` status and dropping the broken batch.
+  func perform(_ body: () throws -> Void) {
+    do {
+      try body()
+    } catch {
+      running = false
+      sampler?.abandon()
+      sampler = nil
+      state = .failed
+      message = "engine error: \(error)"
+      publish()
+      state = .idle
+    }
+  }
+
+  func emit(_ events: [TreeEvent]) {
+    for e in events { session.eventSink(e) }
+  }
+
+  func startBatch() throws {
+    sampler?.abandon()
+    sampler = nil
+    // The index moves on even if this batch fails, so a bad batch is skipped, not retried forever.
+    let index = batch
+    batch += 1
+    var config = parts.config
+    config.seed = parts.config.seed &+ UInt64(index)
+    let s = try TreeSampler(
+      decoder: parts.decoder, task: parts.task, tokenizer: parts.tokenizer,
+      prompts: parts.prompts(index), config: config, kind: parts.sampler, rolloutIndex: index)
+    sampler = s
+    emit(try s.begin())
+  }
+
+  func round() throws {
+    if sampler == nil { try startBatch() }
+    guard let s = sampler else { return }
+    if s.isDone {
+      running = false
+      message = "the batch is done: t trains on it, b starts a new one"
+      return
+    }
+    emit(try s.step())
+    if s.isDone { running = false }
+  }
+
+  func train() throws {
+    guard let trainer = parts.train else {
+      message = "training is not available yet"
+      return
+    }
+    if sampler == nil { try startBatch() }
+    guard let s = sampler else { return }
+    state = .training
+    publish()
+    while !s.isDone { emit(try s.step()) }
+    emit(try trainer(s, trainSteps))
+    trainSteps += 1
+  }
+
+  func publish() {
+    session.publish(
+      EngineStatus(
+        state: state == .idle && running ? .running : state, batch: batch,
+        round: sampler?.round ?? 0, batchDone: sampler?.isDone ?? false, trainSteps: trainSteps,
+        message: message))
+  }
+}

@@ -1,0 +1,55 @@
+// What a live engine session runs with. Built on the engine thread (by the factory given to
+// EngineSession), so the model, cache and decoder never cross threads.
+
+public struct EngineParts {
+  public var decoder: any SegmentDecoding
+  public var task: any ReasoningTask
+  public var tokenizer: CharTokenizer
+  public var config: RolloutConfig
+  public var sampler: SamplerKind
+  /// The prompts of batch `k` (0, 1, 2, …).
+  public var prompts: (_ batch: Int) -> [String]
+  /// One PPO update on a finished rollout's trajectories, returning its events
+  /// (`advantagesAssigned`, `trainStep`, …). Nil until training is wired in: the train command
+  /// then reports that training is not available instead of inventing metrics.
+  public var train: ((_ sampler: TreeSampler, _ step: Int) throws -> [TreeEvent])?
+
+  public init(
+    decoder: any SegmentDecoding, task: any ReasoningTask, tokenizer: CharTokenizer,
+    config: RolloutConfig, sampler: SamplerKind = .tree,
+    prompts: @escaping (_ batch: Int) -> [String],
+    train: ((_ sampler: TreeSampler, _ step: Int) throws -> [TreeEvent])? = nil
+  ) {
+    self.decoder = decoder
+    self.task = task
+    self.tokenizer = tokenizer
+    self.config = config
+    self.sampler = sampler
+    self.prompts = prompts
+    self.train = train
+  }
+
+  /// The model on the real engine: a paged KV cache sized for `batchSize` prompts of n paths,
+  /// training-split problems of `task` (sizes drawn from `sizes`), `batchSize` per batch.
+  public static func live(
+    model: Model, task: any ReasoningTask, tokenizer: CharTokenizer, config: RolloutConfig,
+    sampler: SamplerKind = .tree, batchSize: Int = 4, sizes: ClosedRange<Int> = 3...5
+  ) -> EngineParts {
+    let pages = ModelSegmentDecoder.pagesNeeded(
+      prompts: batchSize, n: config.n, maxPositions: model.config.maxPositions)
+    let session = DecoderSession(
+      model: model, pages: pages, maxBatch: min(batchSize * config.n, 256))
+    let decoder = ModelSegmentDecoder(
+      decoder: session,
+      sampling: SamplingConfig(
+        temperature: config.temperature, topK: config.topK, topP: config.topP),
+      seed: config.seed, stopTokens: [tokenizer.eosId])
+    return EngineParts(
+      decoder: decoder, task: task, tokenizer: tokenizer, config: config, sampler: sampler,
+      prompts: { batch in
+        (0..<batchSize).map {
+          task.problem(split: .train, index: batch * batchSize + $0, sizes: sizes).prompt
+        }
+      })
+  }
+}
