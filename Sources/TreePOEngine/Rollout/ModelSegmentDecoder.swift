@@ -31,6 +31,18 @@ public final class ModelSegmentDecoder: SegmentDecoding {
     self.stopTokens = stopTokens
   }
 
+  /// A decoder for rollouts of `prompts` prompts at a time with `config`'s width and sampling:
+  /// a cache big enough for every path, and a batch as wide as a round can be.
+  public convenience init(model: Model, config: RolloutConfig, prompts: Int, stopTokens: Set<Int>) {
+    let pages = Self.pagesNeeded(
+      prompts: prompts, n: config.n, maxPositions: model.config.maxPositions)
+    self.init(
+      decoder: DecoderSession(model: model, pages: pages, maxBatch: min(prompts * config.n, 512)),
+      sampling: SamplingConfig(
+        temperature: config.temperature, topK: config.topK, topP: config.topP),
+      seed: config.seed, stopTokens: stopTokens)
+  }
+
   /// Pages enough for `prompts` prompts of n paths each, every path as long as the model allows:
   /// at most n trajectories (kept as fallback sources) plus the root are alive per prompt.
   public static func pagesNeeded(prompts: Int, n: Int, maxPositions: Int, pageSize: Int = 16)

@@ -35,15 +35,8 @@ public struct EngineParts {
     model: Model, task: any ReasoningTask, tokenizer: CharTokenizer, config: RolloutConfig,
     sampler: SamplerKind = .tree, batchSize: Int = 4, sizes: ClosedRange<Int> = 3...5
   ) -> EngineParts {
-    let pages = ModelSegmentDecoder.pagesNeeded(
-      prompts: batchSize, n: config.n, maxPositions: model.config.maxPositions)
-    let session = DecoderSession(
-      model: model, pages: pages, maxBatch: min(batchSize * config.n, 256))
     let decoder = ModelSegmentDecoder(
-      decoder: session,
-      sampling: SamplingConfig(
-        temperature: config.temperature, topK: config.topK, topP: config.topP),
-      seed: config.seed, stopTokens: [tokenizer.eosId])
+      model: model, config: config, prompts: batchSize, stopTokens: [tokenizer.eosId])
     return EngineParts(
       decoder: decoder, task: task, tokenizer: tokenizer, config: config, sampler: sampler,
       prompts: { batch in
