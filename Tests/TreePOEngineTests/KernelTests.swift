@@ -29,7 +29,8 @@ import TreePOEngine
     var inv = [Float](repeating: 0, count: rows)
     rmsNormForward(&out, &inv, x, w, rows: rows, channels: c, eps: 1e-5)
     for r in 0..<rows {
-      let ms = (0..<c).map { Double(x[r * c + $0]) * Double(x[r * c + $0]) }.reduce(0, +) / Double(c)
+      let row = (0..<c).map { Double(x[r * c + $0]) }
+      let ms = row.map { $0 * $0 }.reduce(0, +) / Double(c)
       let s = 1 / (ms + 1e-5).squareRoot()
       #expect(abs(Double(inv[r]) - s) < 1e-6 * s)
       for i in 0..<c {

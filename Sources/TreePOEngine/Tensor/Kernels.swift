@@ -14,10 +14,13 @@
 /// polynomial). Inputs are clamped, so -inf gives ~1e-38 rather than 0; callers never rely on that.
 @inline(__always)
 public func fastExp(_ x: Float) -> Float {
-  let x = min(max(x, -87.0), 88.0)
-  // Round-to-nearest by the 1.5·2²³ trick: exact, branch-free and vectorisable.
+  let x = x < -87 ? -87 : (x > 88 ? 88 : x)
+  // Round-to-nearest by adding 1.5·2²³: exact, branch-free, and the sum's low mantissa bits
+  // hold n itself, so 2ⁿ is built with integer ops only (no checked Float → Int conversion,
+  // which would stop the loops around this from vectorising).
   let magic: Float = 12_582_912
-  let n = (x * 1.442_695_04 + magic) - magic
+  let shifted = x * 1.442_695_04 + magic
+  let n = shifted - magic
   var r = x - n * 0.693_359_375
   r = r - n * -2.121_944_4e-4
   var p: Float = 1.987_569_15e-4
@@ -27,7 +30,7 @@ public func fastExp(_ x: Float) -> Float {
   p = p * r + 1.666_666_55e-1
   p = p * r + 5.000_000_12e-1
   p = p * r * r + r + 1
-  let scale = Float(bitPattern: UInt32(truncatingIfNeeded: Int32(n) &+ 127) << 23)
+  let scale = Float(bitPattern: (shifted.bitPattern &- magic.bitPattern &+ 127) &<< 23)
   return p * scale
 }
 
@@ -35,8 +38,9 @@ public func fastExp(_ x: Float) -> Float {
 @inline(__always)
 public func fastExp(_ x: SIMD8<Float>) -> SIMD8<Float> {
   let x = x.clamped(lowerBound: SIMD8(repeating: -87.0), upperBound: SIMD8(repeating: 88.0))
-  let magic = SIMD8<Float>(repeating: 12_582_912)
-  let n = (x * 1.442_695_04 + magic) - magic
+  let magic: Float = 12_582_912
+  let shifted = x * 1.442_695_04 + magic
+  let n = shifted - magic
   var r = x - n * 0.693_359_375
   r = r - n * -2.121_944_4e-4
   var p = SIMD8<Float>(repeating: 1.987_569_15e-4)
@@ -46,7 +50,7 @@ public func fastExp(_ x: SIMD8<Float>) -> SIMD8<Float> {
   p = p * r + 1.666_666_55e-1
   p = p * r + 5.000_000_12e-1
   p = p * r * r + r + 1
-  let bits = SIMD8<UInt32>(truncatingIfNeeded: SIMD8<Int32>(n, rounding: .towardZero) &+ 127) &<< 23
+  let bits = (unsafeBitCast(shifted, to: SIMD8<UInt32>.self) &- magic.bitPattern &+ 127) &<< 23
   return p * unsafeBitCast(bits, to: SIMD8<Float>.self)
 }
 

@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""PyTorch peer for `treepo bench`: the same Llama architecture (transformers LlamaForCausalLM,
+eager), same batch and thread count, printing the same line format as the Swift benchmark.
+
+  python bench/peers/torch_llama.py train [--threads N] [--repeats 7] [--weights DIR]
+
+Needs torch (CPU build) and transformers; `scripts/setup-peers.sh` makes a venv with both.
+`--weights DIR` loads an HF folder (e.g. written by `treepo bench train --save-weights DIR`);
+otherwise the weights are a seeded random init (speed does not depend on them).
+"""
+
+import argparse
+import statistics
+import time
+
+import torch
+from transformers import LlamaConfig, LlamaForCausalLM
+
+# ModelConfig.bench in Sources/TreePOEngine/Model/ModelConfig.swift.
+BENCH = dict(
+    vocab_size=512, hidden_size=256, intermediate_size=704, num_hidden_layers=4,
+    num_attention_heads=8, num_key_value_heads=4, head_dim=32, rms_norm_eps=1e-5,
+    rope_theta=10000.0, max_position_embeddings=128, tie_word_embeddings=False,
+)
+
+
+def matmul_flops(batch, length):
+    """Same count as BenchTrain.matmulFlops: projections, LM head, full T×T attention, ×3."""
+    c = BENCH
+    n, h, hd = batch * length, c["hidden_size"], c["head_dim"]
+    q, kv = c["num_attention_heads"] * hd, c["num_key_value_heads"] * hd
+    per_layer = h * (q + 2 * kv) + q * h + 3 * h * c["intermediate_size"]
+    proj = 2 * n * (c["num_hidden_layers"] * per_layer + h * c["vocab_size"])
+    att = 4 * batch * c["num_hidden_layers"] * c["num_attention_heads"] * length * length * hd
+    return 3 * (proj + att)
+
+
+def sgemm_gflops():
+    a, b = torch.rand(1024, 1024), torch.rand(1024, 1024)
+    best = float("inf")
+    for _ in range(5):
+        start = time.perf_counter()
+        torch.mm(a, b)
+        best = min(best, time.perf_counter() - start)
+    return 2 * 1024**3 / best / 1e9
+
+
+def load_model(weights):
+    if weights:
+        model = LlamaForCausalLM.from_pretrained(weights, torch_dtype=torch.float32)
+    else:
+        torch.manual_seed(1)
+        model = LlamaForCausalLM(LlamaConfig(**BENCH))
+    return model.float().train()
+
+
+def train(args):
+    torch.set_num_threads(args.threads)
+    model = load_model(args.weights)
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.1)
+    g = torch.Generator().manual_seed(2)
+    n = args.batch * args.length
+    tokens = torch.randint(0, BENCH["vocab_size"], (args.batch, args.length), generator=g)
+    targets = torch.randint(0, BENCH["vocab_size"], (args.batch, args.length), generator=g)
+    times, loss = [], 0.0
+    for i in range(args.warmup + args.repeats):
+        start = time.perf_counter()
+        opt.zero_grad(set_to_none=False)
+        logits = model(input_ids=tokens).logits
+        out = torch.nn.functional.cross_entropy(logits.view(n, -1), targets.view(n))
+        out.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        elapsed = (time.perf_counter() - start) * 1000
+        if i >= args.warmup:
+            times.append(elapsed)
+        loss = out.item()
+    median = statistics.median(times)
+    print(
+        f"train engine=torch threads={args.threads} batch={args.batch}x{args.length} "
+        f"median_ms={median:.1f} tokens_per_s={n / (median / 1000):.0f} "
+        f"gflops={matmul_flops(args.batch, args.length) / median / 1e6:.1f} "
+        f"sgemm_gflops={sgemm_gflops():.1f} loss={loss:.4f}"
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="mode", required=True)
+    t = sub.add_parser("train", help="time forward + backward + AdamW")
+    t.add_argument("--threads", type=int, default=1)
+    t.add_argument("--repeats", type=int, default=7)
+    t.add_argument("--warmup", type=int, default=2)
+    t.add_argument("--batch", type=int, default=8)
+    t.add_argument("--length", type=int, default=128)
+    t.add_argument("--weights", help="HF model folder to load instead of a random init")
+    args = parser.parse_args()
+    {"train": train}[args.mode](args)
+
+
+if __name__ == "__main__":
+    main()
