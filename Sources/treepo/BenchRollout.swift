@@ -1,0 +1,144 @@
+import ArgumentParser
+import Foundation
+import TreePOEngine
+
+extension Treepo {
+  /// `treepo bench rollout`: tree vs flat on the same prompts, model, n and seeds, side by side.
+  struct BenchRollout: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "rollout",
+      abstract: "Tree vs flat sampling on the same held-out prompts: tokens, wall time, mean@n, "
+        + "pass@n, medians over repeats.",
+      discussion: """
+        Each repeat runs the flat sampler and every tree variant back to back with the same seed \
+        (seed + repeat), so machine noise hits them alike; ratios are taken per repeat (tree / \
+        flat) and their median reported. A variant is a policy, optionally with an entropy \
+        threshold: fixed, logprob, entropy, entropy-gated:0.3.
+        """)
+
+    @Option(help: "Model folder (default: the bundled model).")
+    var model: String?
+    @Option(help: "Task: countdown | chain.")
+    var task = "countdown"
+    @Option(help: "Held-out problems per rollout.")
+    var prompts = 64
+    @Option(help: "Problem sizes, e.g. 4 or 3-5.")
+    var sizes = "4"
+    @Option(help: "Repeats (each with its own seed); medians are reported.")
+    var repeats = 3
+    @Option(help: "Tree variants, comma-separated: policy[:entropy threshold].")
+    var variants = "fixed,entropy,entropy-gated"
+    @Option(help: "OpenBLAS threads.")
+    var threads = 1
+    @OptionGroup var rollout: RolloutOptions
+
+    struct Variant {
+      var label: String
+      var config: RolloutConfig
+    }
+
+    struct Run {
+      var tokens: Double
+      var seconds: Double
+      var mean: Double
+      var pass: Double
+    }
+
+    func validate() throws {
+      if prompts < 1 { throw ValidationError("--prompts \(prompts) must be at least 1") }
+      if repeats < 1 { throw ValidationError("--repeats \(repeats) must be at least 1") }
+      _ = try parseSizes(sizes)
+      _ = try parseVariants()
+    }
+
+    func parseVariants() throws -> [Variant] {
+      try variants.split(separator: ",").map { spec in
+        let parts = spec.split(separator: ":").map(String.init)
+        guard let policy = DivergencePolicy(rawValue: parts[0]), parts.count <= 2 else {
+          throw ValidationError(
+            "--variants: \"\(spec)\" is not policy[:threshold] with a policy among "
+              + DivergencePolicy.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        var config = rollout.config
+        config.divergencePolicy = policy
+        if parts.count == 2 {
+          guard let t = Float(parts[1]) else {
+            throw ValidationError("--variants: \"\(parts[1])\" in \"\(spec)\" is not a number")
+          }
+          config.entropyThreshold = t
+        }
+        return Variant(label: String(spec), config: config)
+      }
+    }
+
+    func run() throws {
+      BLASThreads.set(threads)
+      let task = try TaskCatalog.task(named: self.task)
+      let loaded = try LoadedModel(folder: model)
+      let range = try parseSizes(sizes)
+      let texts = (0..<prompts).map { task.problem(split: .heldOut, index: $0, sizes: range).prompt }
+      var flat = rollout.config
+      flat.divergencePolicy = .fixed
+      let all = [Variant(label: "flat", config: flat)] + (try parseVariants())
+      var runs = [[Run]](repeating: [], count: all.count)
+      let progress = ProgressLine(label: "bench rollout")
+      for r in 0..<repeats {
+        for (v, variant) in all.enumerated() {
+          var config = variant.config
+          config.seed = rollout.seed &+ UInt64(r)
+          let decoder = ModelSegmentDecoder(
+            model: loaded.model, config: config, prompts: texts.count,
+            stopTokens: [loaded.tokenizer.eosId])
+          let s = try TreeSampler(
+            decoder: decoder, task: task, tokenizer: loaded.tokenizer, prompts: texts,
+            config: config, kind: v == 0 ? .flat : .tree)
+          try s.run()
+          let sum = s.summary
+          if !sum.shortfalls.isEmpty {
+            progress.note("\(variant.label): \(sum.shortfalls.count) prompts short of n")
+          }
+          runs[v].append(
+            Run(
+              tokens: Double(sum.counters.decodedTokens), seconds: sum.counters.elapsedSeconds,
+              mean: sum.meanAtN, pass: sum.passAtN))
+          progress.update(
+            fraction: Double(r * all.count + v + 1) / Double(repeats * all.count),
+            fields: ["repeat \(r + 1)/\(repeats)", variant.label], force: true)
+        }
+      }
+      progress.endLine()
+      print(
+        "model \(loaded.name), task \(task.name), \(prompts) held-out prompts (sizes \(sizes)), "
+          + "n = \(rollout.n), segment \(rollout.treeMaxTokenPerStep), w = "
+          + "\(rollout.treeFixedStepDiv), \(repeats) repeats, \(threads) thread(s)")
+      print("")
+      print(
+        "| sampler | tokens decoded | wall s | mean@\(rollout.n) | pass@\(rollout.n) "
+          + "| tokens × flat | wall × flat | Δ mean (pts) | Δ pass (pts) |")
+      print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+      for (v, variant) in all.enumerated() {
+        let mine = runs[v]
+        let base = runs[0]
+        func ratio(_ f: (Run) -> Double) -> Double {
+          median(zip(mine, base).map { f($0) / max(f($1), 1e-9) })
+        }
+        func delta(_ f: (Run) -> Double) -> Double {
+          median(zip(mine, base).map { 100 * (f($0) - f($1)) })
+        }
+        print(
+          "| \(variant.label) "
+            + String(
+            format: "| %.0f | %.2f | %.3f | %.3f | %.3f | %.3f | %+.1f | %+.1f |",
+            median(mine.map(\.tokens)), median(mine.map(\.seconds)),
+            median(mine.map(\.mean)), median(mine.map(\.pass)), ratio(\.tokens),
+            ratio(\.seconds), delta(\.mean), delta(\.pass)))
+      }
+    }
+  }
+}
+
+func median(_ xs: [Double]) -> Double {
+  let s = xs.sorted()
+  guard !s.isEmpty else { return .nan }
+  return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+}
