@@ -35,6 +35,24 @@ import TreePOEngine
     #expect(leftovers.isEmpty)
   }
 
+  @Test func aFailedWriteLeavesTheOldFolderIntact() throws {
+    let s = Scratch()
+    let folder = try s.savedModel(seed: 1)
+    // Occupy the temp name the weights writer will use, so that write fails midway through save.
+    let pid = ProcessInfo.processInfo.processIdentifier
+    let blocker = folder.appendingPathComponent("model.safetensors.tmp-\(pid)")
+    try FileManager.default.createDirectory(at: blocker, withIntermediateDirectories: false)
+    let message = failure { () throws(CheckpointError) in
+      try ModelFolder.save(
+        config: .micro, parameters: seededParameters(.micro, seed: 2),
+        tokenizer: CharTokenizer(), to: folder)
+    }
+    #expect(message == "\(blocker.path): could not create it (Is a directory).")
+    try FileManager.default.removeItem(at: blocker)
+    let (_, parameters, _) = try ModelFolder.loadParameters(folder)
+    #expect(parameters.array == seededParameters(.micro, seed: 1).array)
+  }
+
   @Test func configKeysMatchTransformers() throws {
     let config = ModelConfig(
       vocabSize: 32, hiddenSize: 64, intermediateSize: 96, numLayers: 2, numHeads: 4,

@@ -161,10 +161,14 @@ private struct ConfigKeys {
   /// A token id, or the first of a list (some configs name several EOS ids).
   func tokenId(_ key: String) throws(CheckpointError) -> Int? {
     guard let v = value(key) else { return nil }
-    if case .array(let items) = v, let first = items.first?.intValue, first >= 0 { return first }
-    guard let i = v.intValue, i >= 0 else {
+    var id = v
+    if case .array(let items) = v, let first = items.first { id = first }
+    guard case .int(let i) = id else {
       throw .wrongType(
-        path: path, key: prefix + key, expected: "a token id (integer ≥ 0)", found: v.typeName)
+        path: path, key: prefix + key, expected: "a token id (an integer)", found: id.typeName)
+    }
+    guard i >= 0 else {
+      throw .badValue(path: path, key: prefix + key, reason: "is \(i), but token ids are ≥ 0")
     }
     return i
   }
