@@ -38,7 +38,10 @@ public struct Evaluator {
     self.sampler = sampler
   }
 
-  public func run(_ config: EvaluationConfig) throws -> EvaluationReport {
+  /// Runs the evaluation; `progress` hears (sizes done, sizes) after each size.
+  public func run(
+    _ config: EvaluationConfig, progress: ((Int, Int) -> Void)? = nil
+  ) throws -> EvaluationReport {
     var report = EvaluationReport(
       task: task.name, samples: config.samples, temperature: config.temperature, bySize: [],
       entropyByClass: [:], tokensByClass: [:])
@@ -75,6 +78,7 @@ public struct Evaluator {
         }
       }
       report.bySize.append(result)
+      progress?(s + 1, config.sizes.count)
     }
     for (cls, sum) in entropySums {
       report.entropyByClass[cls] = Float(sum / Double(report.tokensByClass[cls] ?? 1))

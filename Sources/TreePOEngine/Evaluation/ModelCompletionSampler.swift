@@ -1,0 +1,79 @@
+// `CompletionSampling` on the real model: each prompt is prefilled once and forked for its
+// samples (the forks share the prompt's KV pages), then all running completions advance together,
+// one batched decoder step per token, until each samples the stop token or hits its length limit.
+
+public final class ModelCompletionSampler: CompletionSampling {
+  public let model: Model
+  public let stopToken: Int
+  let decoder: DecoderSession
+
+  /// `maxBatch` completions decode together; the cache is sized for them and their prompts.
+  public init(model: Model, stopToken: Int, maxBatch: Int = 64) {
+    self.model = model
+    self.stopToken = stopToken
+    let pageSize = 16
+    let pagesPerSequence = (model.config.maxPositions + pageSize - 1) / pageSize + 1
+    decoder = DecoderSession(
+      model: model, pages: 2 * maxBatch * pagesPerSequence, pageSize: pageSize,
+      maxBatch: maxBatch)
+  }
+
+  public func complete(
+    _ prompts: [[Int]], count: Int, temperature: Float, maxTokens: Int, seed: UInt64
+  ) throws -> [[SampledCompletion]] {
+    let empty = SampledCompletion(tokens: [], entropies: [])
+    var results = prompts.map { _ in [SampledCompletion](repeating: empty, count: count) }
+    var sampler = TokenSampler(config: SamplingConfig(temperature: temperature), seed: seed)
+    let jobs = prompts.indices.flatMap { p in (0..<count).map { (prompt: p, sample: $0) } }
+    var start = 0
+    while start < jobs.count {
+      let chunk = Array(jobs[start..<min(start + decoder.maxBatch, jobs.count)])
+      try run(chunk, prompts: prompts, maxTokens: maxTokens, sampler: &sampler, into: &results)
+      start += chunk.count
+    }
+    return results
+  }
+
+  /// Decodes one chunk of (prompt, sample) jobs, at most `maxBatch` of them.
+  private func run(
+    _ jobs: [(prompt: Int, sample: Int)], prompts: [[Int]], maxTokens: Int,
+    sampler: inout TokenSampler, into results: inout [[SampledCompletion]]
+  ) throws {
+    let cache = decoder.cache
+    var distinct: [Int] = []
+    for job in jobs where distinct.last != job.prompt { distinct.append(job.prompt) }
+    let parents = distinct.map { _ in cache.newSequence() }
+    defer { parents.forEach(cache.free) }
+    let logits = try decoder.prefill(parents, prompts: distinct.map { prompts[$0] })
+    // Every job's first token comes from its prompt's logits, before the next decoder call.
+    var seqs: [SequenceID] = []
+    defer { seqs.forEach(cache.free) }
+    var tokens: [[Int]] = []
+    var entropies: [[Float]] = []
+    for job in jobs {
+      let row = distinct.firstIndex(of: job.prompt)!
+      seqs.append(try cache.fork(parents[row]))
+      let t = sampler.sample(logits[row])
+      tokens.append([t.token])
+      entropies.append([t.entropy])
+    }
+    let limit = model.config.maxPositions
+    func running(_ i: Int) -> Bool {
+      tokens[i].last != stopToken && tokens[i].count < maxTokens
+        && prompts[jobs[i].prompt].count + tokens[i].count < limit
+    }
+    var active = jobs.indices.filter(running)
+    while !active.isEmpty {
+      let out = try decoder.step(active.map { seqs[$0] }, tokens: active.map { tokens[$0].last! })
+      for (row, i) in active.enumerated() {
+        let t = sampler.sample(out[row])
+        tokens[i].append(t.token)
+        entropies[i].append(t.entropy)
+      }
+      active = active.filter(running)
+    }
+    for (i, job) in jobs.enumerated() {
+      results[job.prompt][job.sample] = SampledCompletion(tokens: tokens[i], entropies: entropies[i])
+    }
+  }
+}

@@ -1,0 +1,127 @@
+// The loop of `treepo pretrain` around a `Pretrainer`: budget, progress line, periodic held-out
+// check, checkpoints, and the closing summary.
+
+import Foundation
+import TreePOEngine
+
+final class PretrainRunner {
+  let trainer: Pretrainer
+  let out: URL
+  let timeBudget: TimeInterval?
+  let evalEvery: Int
+  let evalProblems: Int
+  let checkpointEvery: Int
+  let progress = ProgressLine(label: "pretrain")
+  private(set) var positions = 0
+  private(set) var lastLoss: Float = .nan
+  private var smoothedLoss: Float?
+  private(set) var trainSeconds: TimeInterval = 0
+  private(set) var history: [(step: Int, accuracy: Double)] = []
+
+  init(
+    trainer: Pretrainer, out: URL, timeBudget: TimeInterval?, evalEvery: Int, evalProblems: Int,
+    checkpointEvery: Int
+  ) {
+    self.trainer = trainer
+    self.out = out
+    self.timeBudget = timeBudget
+    self.evalEvery = evalEvery
+    self.evalProblems = evalProblems
+    self.checkpointEvery = checkpointEvery
+  }
+
+  func run() throws {
+    let start = Date()
+    let firstStep = trainer.step
+    while trainer.step < trainer.config.totalSteps {
+      let t0 = Date()
+      let r = try trainer.trainStep()
+      trainSeconds += Date().timeIntervalSince(t0)
+      guard r.loss.isFinite else {
+        try? trainer.saveCheckpoint(in: out)
+        throw PretrainError("the loss became \(r.loss) at step \(r.step); try a lower --lr")
+      }
+      positions += r.positions
+      lastLoss = r.loss
+      smoothedLoss = smoothedLoss.map { 0.95 * $0 + 0.05 * r.loss } ?? r.loss
+      let elapsed = Date().timeIntervalSince(start)
+      if let budget = timeBudget {
+        // Fit the schedule to the speed so far (evaluations included), re-fitted as load varies.
+        let done = trainer.step - firstStep
+        if done >= 10 && (done % 10 == 0 || elapsed >= budget) {
+          let perStep = elapsed / Double(done)
+          trainer.setTotalSteps(trainer.step + Int(max(0, budget - elapsed) / perStep))
+        }
+      }
+      let step = trainer.step
+      let total = trainer.config.totalSteps
+      progress.update(
+        fraction: Double(step) / Double(total),
+        fields: [
+          "step \(step)/\(total)", String(format: "loss %.3f", smoothedLoss ?? r.loss),
+          String(format: "lr %.2g", r.learningRate),
+          String(format: "%.0f tok/s", Double(positions) / max(trainSeconds, 1e-9)),
+        ])
+      if evalEvery > 0 && step % evalEvery == 0 && step < total {
+        let report = try trainer.evaluate(
+          EvaluationConfig(
+            sizes: Array(trainer.config.sizes), problemsPerSize: evalProblems, samples: 0,
+            maxTokens: trainer.config.model.maxPositions))
+        let accuracy = mean(report.bySize.map(\.greedyAccuracy))
+        history.append((step, accuracy))
+        let bySize = report.bySize.map { "\($0.size): \(Int(($0.greedyAccuracy * 100).rounded()))%" }
+        progress.note(
+          String(format: "step %d  loss %.3f  held-out greedy %.1f%%  (", step, r.loss, 100 * accuracy)
+            + bySize.joined(separator: ", ") + ")")
+      }
+      if checkpointEvery > 0 && step % checkpointEvery == 0 && step < total {
+        try trainer.saveCheckpoint(in: out)
+      }
+    }
+    progress.endLine()
+  }
+
+  /// Writes the model, drops the checkpoint, and runs the closing held-out check.
+  func finish() throws -> (EvaluationReport, TimeInterval) {
+    try trainer.saveModel(to: out)
+    Pretrainer.removeCheckpoint(in: out)
+    let t0 = Date()
+    let report = try trainer.evaluate(
+      EvaluationConfig(
+        sizes: Array(trainer.config.sizes), problemsPerSize: 200, samples: 0,
+        maxTokens: trainer.config.model.maxPositions))
+    return (report, Date().timeIntervalSince(t0))
+  }
+
+  func summary(
+    startStep: Int, report: EvaluationReport, evalSeconds: TimeInterval, command: String
+  ) -> String {
+    let c = trainer.config
+    let params = trainer.model.layout.count
+    var lines = [
+      "pretrained \(c.task) (numbers \(SizeRange(c.sizes))) → \(out.path)",
+      "model      \(params) parameters: width \(c.model.hiddenSize), \(c.model.numLayers) layers, "
+        + "\(c.model.numHeads)/\(c.model.numKVHeads) heads, ffn \(c.model.intermediateSize), "
+        + "context \(c.model.maxPositions)",
+      "steps      \(startStep) → \(trainer.step) (batch \(c.batchSize), peak lr \(c.learningRate), "
+        + "seed \(c.seed))",
+      String(
+        format: "time       %@ training, %.0f positions/s, %d positions; final loss %.4f",
+        ProgressLine.duration(trainSeconds), Double(positions) / max(trainSeconds, 1e-9),
+        positions, lastLoss),
+    ]
+    if !history.isEmpty {
+      lines.append(
+        "held-out   " + history.suffix(6).map { "\($0.step): \(Int(($0.accuracy * 100).rounded()))%" }
+          .joined(separator: "  "))
+    }
+    lines.append("")
+    lines.append("final held-out check (greedy, \(ProgressLine.duration(evalSeconds))):")
+    lines.append(report.table)
+    lines.append("")
+    lines.append("reproduce: \(command)")
+    return lines.joined(separator: "\n")
+  }
+
+  private func mean(_ xs: [Double]) -> Double { xs.isEmpty ? 0 : xs.reduce(0, +) / Double(xs.count) }
+}

@@ -1,0 +1,141 @@
+// `treepo pretrain`: supervised training from scratch on generated reference traces.
+
+import ArgumentParser
+import Foundation
+import TreePOEngine
+
+/// `--numbers 3-6` or `--numbers 4`.
+struct SizeRange: ExpressibleByArgument, CustomStringConvertible {
+  var range: ClosedRange<Int>
+  init(_ range: ClosedRange<Int>) { self.range = range }
+  init?(argument: String) {
+    let parts = argument.split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
+    if parts.count == 1, let n = parts[0] {
+      range = n...n
+    } else if parts.count == 2, let lo = parts[0], let hi = parts[1], lo <= hi {
+      range = lo...hi
+    } else {
+      return nil
+    }
+  }
+  var description: String {
+    range.count == 1 ? "\(range.lowerBound)" : "\(range.lowerBound)-\(range.upperBound)"
+  }
+}
+
+extension Treepo {
+  struct Pretrain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Train a model from scratch on a task's reference traces (loss on completions).",
+      discussion: """
+        Checkpoints go to OUT/checkpoint/ while training (resume with --resume); the finished \
+        model is written into OUT as an HF folder. Give one budget: --steps, --tokens or \
+        --time-budget (minutes; the cosine schedule is fitted to the measured speed).
+        """)
+
+    @Option(help: "Output model folder.") var out = "runs/countdown-tiny"
+    @Option(help: "Task: countdown or chain.") var task = "countdown"
+    @Option(help: "Numbers per problem, a size or a range (one size per batch, rotating).")
+    var numbers = SizeRange(3...6)
+    @Option(help: "Model width.") var hiddenSize = 128
+    @Option(help: "Decoder layers.") var layers = 4
+    @Option(help: "Attention heads.") var heads = 4
+    @Option(help: "Key/value heads (grouped-query attention).") var kvHeads = 4
+    @Option(help: "MLP width.") var ffn = 352
+    @Option(help: "Context length (max_position_embeddings).") var context = 80
+    @Option(help: "Sequences per step.") var batchSize = 32
+    @Option(help: "Peak learning rate.") var lr: Float = 2e-3
+    @Option(help: "Warm-up steps.") var warmup = 50
+    @Option(help: "AdamW weight decay.") var weightDecay: Float = 0.01
+    @Option(help: "Seed for weights (data order is fixed by the step).") var seed: UInt64 = 0
+    @Option(help: "Optimizer steps.") var steps: Int?
+    @Option(help: "Positions to train on (converted to steps).") var tokens: Int?
+    @Option(help: "Minutes of training (steps fitted to the measured speed).")
+    var timeBudget: Double?
+    @Option(help: "Held-out greedy accuracy every N steps (0 = never).") var evalEvery = 250
+    @Option(help: "Held-out problems per size in the periodic check.") var evalProblems = 64
+    @Option(help: "Write a checkpoint every N steps.") var checkpointEvery = 250
+    @Option(help: "OpenBLAS threads.") var threads = 1
+    @Flag(help: "Continue the run saved in OUT/checkpoint/ (its settings win).") var resume = false
+
+    func validate() throws {
+      let budgets = [steps != nil, tokens != nil, timeBudget != nil].filter { $0 }.count
+      guard budgets <= 1 else {
+        throw ValidationError("Give at most one of --steps, --tokens and --time-budget.")
+      }
+      guard (steps ?? 1) > 0, (tokens ?? 1) > 0, (timeBudget ?? 1) > 0 else {
+        throw ValidationError("The training budget must be positive.")
+      }
+      guard hiddenSize % heads == 0, heads % kvHeads == 0, (hiddenSize / heads) % 2 == 0 else {
+        throw ValidationError(
+          "--hidden-size \(hiddenSize) must split into --heads \(heads) even-sized heads, and "
+            + "--heads must be a multiple of --kv-heads \(kvHeads).")
+      }
+      guard batchSize > 0, threads > 0, numbers.range.lowerBound >= 2 else {
+        throw ValidationError("--batch-size and --threads must be positive, --numbers ≥ 2.")
+      }
+    }
+
+    func run() throws {
+      BLASThreads.set(threads)
+      let outURL = URL(fileURLWithPath: out)
+      let trainer: Pretrainer
+      if resume {
+        trainer = try Pretrainer.resume(from: outURL)
+      } else {
+        trainer = try Pretrainer(config: makeConfig())
+      }
+      let config = trainer.config
+      if let tokens {
+        trainer.setTotalSteps(max(1, tokens / meanPositionsPerStep(trainer)))
+      }
+      let runner = PretrainRunner(
+        trainer: trainer, out: outURL, timeBudget: timeBudget.map { $0 * 60 },
+        evalEvery: evalEvery, evalProblems: evalProblems, checkpointEvery: checkpointEvery)
+      let startStep = trainer.step
+      try runner.run()
+      let (report, evalSeconds) = try runner.finish()
+      print(
+        runner.summary(
+          startStep: startStep, report: report, evalSeconds: evalSeconds,
+          command: reproduceCommand(config: config, steps: trainer.config.totalSteps)))
+    }
+
+    func makeConfig() throws -> PretrainConfig {
+      let tokenizer = CharTokenizer()
+      let model = ModelConfig(
+        vocabSize: tokenizer.vocabSize, hiddenSize: hiddenSize, intermediateSize: ffn,
+        numLayers: layers, numHeads: heads, numKVHeads: kvHeads, maxPositions: context,
+        eosTokenId: tokenizer.eosId)
+      let task = try TaskCatalog.task(named: task)
+      let sizes = task.name == "countdown" ? CountdownTask.sizes : ChainArithmeticTask.sizes
+      guard sizes.contains(numbers.range.lowerBound), sizes.contains(numbers.range.upperBound)
+      else {
+        throw ValidationError(
+          "--numbers \(numbers) is outside the \(task.name) sizes \(sizes.lowerBound)-"
+            + "\(sizes.upperBound).")
+      }
+      return PretrainConfig(
+        model: model, task: task.name, sizes: numbers.range, batchSize: batchSize,
+        totalSteps: steps ?? (timeBudget != nil ? 1_000_000 : 2000), warmupSteps: warmup,
+        learningRate: lr, weightDecay: weightDecay, seed: seed)
+    }
+
+    /// Mean positions per step over one rotation of sizes (trace length is fixed by the size).
+    func meanPositionsPerStep(_ trainer: Pretrainer) -> Int {
+      let n = trainer.config.sizes.count
+      let total = (0..<n).reduce(0) { sum, s in sum + ((try? trainer.batch(at: s).positions) ?? 0) }
+      return max(1, total / n)
+    }
+
+    func reproduceCommand(config: PretrainConfig, steps: Int) -> String {
+      let m = config.model
+      return "treepo pretrain --task \(config.task) --numbers \(SizeRange(config.sizes)) "
+        + "--hidden-size \(m.hiddenSize) --layers \(m.numLayers) --heads \(m.numHeads) "
+        + "--kv-heads \(m.numKVHeads) --ffn \(m.intermediateSize) --context \(m.maxPositions) "
+        + "--batch-size \(config.batchSize) --lr \(config.learningRate) "
+        + "--warmup \(config.warmupSteps) --weight-decay \(config.weightDecay) "
+        + "--seed \(config.seed) --steps \(steps) --out \(out)"
+    }
+  }
+}
