@@ -73,9 +73,21 @@ private let everyKind: [TreeEvent] = [
     let viaCodable = try decoder.decode(TreeEvent.self, from: encoder.encode(event))
     #expect(viaCodable == event)
     let fastObject = try JSONSerialization.jsonObject(with: Data(event.jsonLine())) as! NSDictionary
-    let codableObject = try JSONSerialization.jsonObject(with: encoder.encode(event)) as! NSDictionary
+    let codableObject =
+      try JSONSerialization.jsonObject(with: encoder.encode(event)) as! NSDictionary
     #expect(fastObject == codableObject, "\(event.kind)")
   }
+}
+
+@Test func readerReadsWhatJSONEncoderWrites() throws {
+  // The reader's own parser and the Codable conformance agree on the format.
+  let encoder = JSONEncoder.treepoTrace()
+  var text = headerLine
+  for event in everyKind {
+    text += String(decoding: try encoder.encode(event), as: UTF8.self) + "\n"
+  }
+  let url = try write(text, to: "codable.jsonl")
+  #expect(try Trace.load(url).events == everyKind)
 }
 
 @Test func everyLineIsOnDiskAfterEachWrite() throws {
@@ -129,7 +141,8 @@ private let everyKind: [TreeEvent] = [
 
 @Test func knownKindWithMissingFieldNamesTheField() throws {
   let url = try write(
-    headerLine + "{\"kind\":\"node_spawned\",\"prompt\":0}\n", to: "missing.jsonl")
+    headerLine + "{\"kind\":\"node_spawned\",\"prompt\":0,\"depth\":1,\"reason\":\"initial\"}\n",
+    to: "missing.jsonl")
   #expect(
     throws: TraceError("\(url.path): line 2 is not a valid event (missing field \"node\").")
   ) { try Trace.load(url) }
@@ -143,7 +156,8 @@ private let everyKind: [TreeEvent] = [
   ) { try Trace.load(csv) }
 
   let other = try write(
-    "{\"format\":\"other\",\"version\":1,\"model\":\"m\",\"task\":\"t\",\"config\":{},\"seed\":0}\n",
+    "{\"format\":\"other\",\"version\":1,\"model\":\"m\",\"task\":\"t\","
+      + "\"config\":{},\"seed\":0}\n",
     to: "other.jsonl")
   #expect(
     throws: TraceError(

@@ -10,14 +10,17 @@ public struct SyntheticTrace: Sendable {
   public var segmentLength = 6
   public var maxDepth = 6
   public var rollouts = 1
+  /// Copies of the root each prompt starts with (`tree_fixed_step_div`); raise it for big trees.
+  public var initialDivergence = 2
   /// Emit an `advantages_assigned` and a `train_step` after each rollout.
   public var train = true
   public var seed: UInt64 = 1
 
   public init(
     prompts: Int = 2, width: Int = 8, segmentLength: Int = 6, maxDepth: Int = 6,
-    rollouts: Int = 1, train: Bool = true, seed: UInt64 = 1
+    rollouts: Int = 1, initialDivergence: Int = 2, train: Bool = true, seed: UInt64 = 1
   ) {
+    self.initialDivergence = initialDivergence
     self.prompts = prompts
     self.width = width
     self.segmentLength = segmentLength
@@ -81,8 +84,9 @@ public struct SyntheticTrace: Sendable {
     for p in 0..<prompts {
       let root = spawn(p, parent: nil, depth: 0, reason: .root)
       roots.append(root)
-      for _ in 0..<2 {
-        active.append(Path(prompt: p, node: spawn(p, parent: root, depth: 1, reason: .initial), depth: 1))
+      for _ in 0..<initialDivergence {
+        active.append(
+          Path(prompt: p, node: spawn(p, parent: root, depth: 1, reason: .initial), depth: 1))
       }
     }
     var round = 0
@@ -108,7 +112,6 @@ public struct SyntheticTrace: Sendable {
               prompt: path.prompt, node: path.node, tokenIds: ids, text: text, logprobs: lps,
               entropies: ents)))
         counters.decodedTokens += segmentLength
-        counters.flatEquivalentTokens += segmentLength * max(1, width / 4)
         counters.sharedPrefixTokens += segmentLength * (path.depth - 1)
         let u = rng.nextUniform()
         let full = trajectories[path.prompt] >= width
@@ -138,6 +141,7 @@ public struct SyntheticTrace: Sendable {
           }
           if outcome != .pruned {
             trajectories[path.prompt] += 1
+            counters.flatEquivalentTokens += segmentLength * path.depth
             leaves[path.prompt].append(path.node)
             rewards[path.node] = (path.prompt, reward ?? 0)
           }
@@ -156,13 +160,15 @@ public struct SyntheticTrace: Sendable {
           let mean = ents.reduce(0, +) / Float(ents.count)
           let children = mean > 0.3 ? 2 : 1
           for _ in 0..<children {
-            let id = spawn(path.prompt, parent: path.node, depth: path.depth + 1, reason: .divergence)
+            let id = spawn(
+              path.prompt, parent: path.node, depth: path.depth + 1, reason: .divergence)
             next.append(Path(prompt: path.prompt, node: id, depth: path.depth + 1))
           }
         }
       }
       // A prompt with no active path left and too few trajectories falls back.
-      for p in 0..<prompts where trajectories[p] < width && !next.contains(where: { $0.prompt == p }) {
+      for p in 0..<prompts
+      where trajectories[p] < width && !next.contains(where: { $0.prompt == p }) {
         guard let source = leaves[p].last else { continue }
         let cutDepth = Int(rng.next() % UInt64(max(1, depthOf[source]!)))
         var cut = source

@@ -77,11 +77,26 @@ struct JSONLineWriter {
     string(v)
   }
 
-  mutating func field(_ name: String, _ v: Int) { key(name); value(v) }
-  mutating func field(_ name: String, _ v: Float) { key(name); value(v) }
-  mutating func field(_ name: String, _ v: Double) { key(name); value(v) }
-  mutating func field(_ name: String, _ v: Bool) { key(name); value(v) }
-  mutating func field(_ name: String, _ v: String) { key(name); value(v) }
+  mutating func field(_ name: String, _ v: Int) {
+    key(name)
+    value(v)
+  }
+  mutating func field(_ name: String, _ v: Float) {
+    key(name)
+    value(v)
+  }
+  mutating func field(_ name: String, _ v: Double) {
+    key(name)
+    value(v)
+  }
+  mutating func field(_ name: String, _ v: Bool) {
+    key(name)
+    value(v)
+  }
+  mutating func field(_ name: String, _ v: String) {
+    key(name)
+    value(v)
+  }
   mutating func field(_ name: String, _ v: Int?) { if let v { field(name, v) } }
   mutating func field(_ name: String, _ v: Float?) { if let v { field(name, v) } }
   mutating func field(_ name: String, _ v: String?) { if let v { field(name, v) } }

@@ -20,7 +20,6 @@ public struct TraceReader {
   public private(set) var skippedKinds: [String: Int] = [:]
 
   private let lines: LineSource
-  private let decoder = JSONDecoder.treepoTrace()
 
   public init(url: URL) throws {
     self.url = url
@@ -31,7 +30,10 @@ public struct TraceReader {
     }
     let header: TraceHeader
     do {
-      header = try decoder.decode(TraceHeader.self, from: Data(first.bytes))
+      guard case .object(let object) = try JSONScanner.parse(first.bytes) else {
+        throw JSONSyntaxError()
+      }
+      header = try TraceHeader(Fields(object))
     } catch {
       throw TraceError(
         "\(path) is not a treepo trace: line 1 is not a \"\(TraceHeader.formatName)\" header.")
@@ -54,9 +56,12 @@ public struct TraceReader {
     while let line = try lines.nextLine() {
       lineNumber += 1
       if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-      let parsed: TraceLine
+      let object: [String: JSON]
       do {
-        parsed = try decoder.decode(TraceLine.self, from: Data(line.bytes))
+        guard case .object(let o) = try JSONScanner.parse(line.bytes) else {
+          throw JSONSyntaxError()
+        }
+        object = o
       } catch {
         if !line.terminated {
           warnings.append(
@@ -64,14 +69,19 @@ public struct TraceReader {
               + "not valid JSON); skipped it.")
           return nil
         }
-        throw TraceError(
-          "\(url.path): line \(lineNumber) is not a valid event (\(Self.reason(error))).")
+        throw TraceError("\(url.path): line \(lineNumber) is not a valid event (not JSON).")
       }
-      guard let event = parsed.event else {
-        skippedKinds[parsed.kind, default: 0] += 1
-        continue
+      do {
+        let fields = Fields(object)
+        let kind = try fields.string("kind")
+        guard let event = try TreeEvent.decode(kind: kind, fields) else {
+          skippedKinds[kind, default: 0] += 1
+          continue
+        }
+        return event
+      } catch let error as TraceFieldError {
+        throw TraceError("\(url.path): line \(lineNumber) is not a valid event (\(error.reason)).")
       }
-      return event
     }
     return nil
   }
@@ -82,19 +92,6 @@ public struct TraceReader {
     let total = skippedKinds.values.reduce(0, +)
     let kinds = skippedKinds.keys.sorted().map { "\"\($0)\"" }.joined(separator: ", ")
     return "\(url.path): skipped \(total) event(s) of unknown kind \(kinds)."
-  }
-
-  private static func reason(_ error: any Error) -> String {
-    switch error {
-    case DecodingError.keyNotFound(let key, _): "missing field \"\(key.stringValue)\""
-    case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-      "bad value at \"\(context.codingPath.map(\.stringValue).joined(separator: "."))\""
-    case DecodingError.dataCorrupted(let context):
-      context.codingPath.isEmpty
-        ? "not JSON"
-        : "bad value at \"\(context.codingPath.map(\.stringValue).joined(separator: "."))\""
-    default: "\(error)"
-    }
   }
 }
 
@@ -115,7 +112,8 @@ public struct Trace: Sendable {
     self.skippedKinds = skippedKinds
   }
 
-  /// Reads every event of the file at `url` (see `TraceReader` for what is skipped and what throws).
+  /// Reads every event of the file at `url` (see `TraceReader` for what is skipped and what
+  /// throws).
   public static func load(_ url: URL) throws -> Trace {
     var reader = try TraceReader(url: url)
     var events: [TreeEvent] = []
