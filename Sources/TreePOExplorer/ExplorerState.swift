@@ -2,7 +2,8 @@
 // search, overlay, scroll, engine status. Pure values; the Explorer owns one.
 
 public enum ColorDepth: String, Sendable, CaseIterable {
-  /// NO_COLOR / --no-color: attributes (bold, reverse, underline) only; glyphs and signs carry meaning.
+  /// NO_COLOR / --no-color: attributes (bold, reverse, underline) only; glyphs and signs carry
+  /// meaning.
   case none
   /// The 8 basic colours: bright colours become their basic colour.
   case colors8

@@ -1,5 +1,7 @@
-// THE table of key bindings. Dispatch (`Explorer.handle`), the `?` help overlay and docs/keys.md are
-// all generated from it, so they cannot disagree. A binding that is unavailable says why.
+import TreePOEngine
+
+// THE table of key bindings. Dispatch (`Explorer.handle`), the `?` help overlay and docs/keys.md
+// are all generated from it, so they cannot disagree. A binding that is unavailable says why.
 
 public enum Action: String, Sendable, CaseIterable {
   case stepRound, toggleRun, trainStep, newBatch, saveTrace
@@ -45,13 +47,12 @@ public enum KeyMap {
   }
 
   public static let bindings: [KeyBinding] = [
-    // Replay first: in replay, Home/End move the timeline; elsewhere they fall through to g/G.
     // Replay
     KeyBinding(
-      [.character("<"), .character(",")], "<", .eventBack, "one event back", group: "Replay",
+      [.character("<"), .character(",")], "< ,", .eventBack, "one event back", group: "Replay",
       whyDisabled: replayOnly),
     KeyBinding(
-      [.character(">"), .character(".")], ">", .eventForward, "one event forward",
+      [.character(">"), .character(".")], "> .", .eventForward, "one event forward",
       group: "Replay", whyDisabled: replayOnly),
     KeyBinding(
       [.character("{")], "{", .roundBack, "one round back", group: "Replay",
@@ -69,7 +70,9 @@ public enum KeyMap {
       [.character(" ")], "space", .stepRound, "decode one round", group: "Engine",
       whyDisabled: {
         if $0.isReplay { return "not available in replay" }
-        if $0.store.current?.done == true { return "the batch is done: b for a new one, t to train" }
+        if $0.store.current?.done == true {
+          return "the batch is done: b for a new one, t to train"
+        }
         return nil
       }),
     KeyBinding(
@@ -92,8 +95,8 @@ public enum KeyMap {
       whyDisabled: { $0.isReplay ? "not available in replay (the trace is already a file)" : nil }
     ),
     // Tree
-    KeyBinding([.character("["), .pageUp], "[", .previousPrompt, "previous prompt", group: "Tree"),
-    KeyBinding([.character("]"), .pageDown], "]", .nextPrompt, "next prompt", group: "Tree"),
+    KeyBinding([.character("[")], "[", .previousPrompt, "previous prompt", group: "Tree"),
+    KeyBinding([.character("]")], "]", .nextPrompt, "next prompt", group: "Tree"),
     KeyBinding([.character("h"), .left], "h ←", .parent, "parent", group: "Tree"),
     KeyBinding([.character("l"), .right], "l →", .child, "first child", group: "Tree"),
     KeyBinding([.character("j"), .down], "j ↓", .nextNode, "next visible node", group: "Tree"),
@@ -102,8 +105,16 @@ public enum KeyMap {
     KeyBinding([.character("J")], "J", .nextSibling, "next sibling", group: "Tree"),
     KeyBinding([.character("K")], "K", .previousSibling, "previous sibling", group: "Tree"),
     KeyBinding([.enter], "Enter", .toggleFold, "fold / unfold", group: "Tree"),
-    KeyBinding([.character("g"), .home], "g Home", .top, "top of the tree", group: "Tree"),
-    KeyBinding([.character("G"), .end], "G End", .bottom, "bottom of the tree", group: "Tree"),
+    KeyBinding([.character("g")], "g", .top, "top of the tree", group: "Tree"),
+    KeyBinding([.character("G")], "G", .bottom, "bottom of the tree", group: "Tree"),
+    KeyBinding(
+      [.home], "Home", .top, "top of the tree (live)", group: "Tree",
+      whyDisabled: { $0.isReplay ? "moves the timeline in replay" : nil }),
+    KeyBinding(
+      [.end], "End", .bottom, "bottom of the tree (live)", group: "Tree",
+      whyDisabled: { $0.isReplay ? "moves the timeline in replay" : nil }),
+    KeyBinding([.pageUp], "PgUp", .pageUp, "page up", group: "Tree"),
+    KeyBinding([.pageDown], "PgDn", .pageDown, "page down", group: "Tree"),
     KeyBinding([], "click", .select, "select a node or prompt (mouse)", group: "Tree"),
     KeyBinding([.scrollUp], "wheel ↑", .scrollUp, "scroll the tree up", group: "Tree"),
     KeyBinding([.scrollDown], "wheel ↓", .scrollDown, "scroll the tree down", group: "Tree"),
@@ -137,26 +148,39 @@ public enum KeyMap {
     var s = "# Explorer keys\n\n"
     s += "Generated from `Sources/TreePOExplorer/KeyMap.swift` (the one table that also drives\n"
     s += "dispatch and the `?` help overlay); a test fails when this file is stale.\n"
-    s += "In replay, Home/End move the timeline; in live mode they go to the top/bottom of the tree.\n"
-    s += "PageUp/PageDown also switch prompts.\n"
     for group in groups {
       s += "\n## \(group)\n\n| Key | Action | Not available when |\n|---|---|---|\n"
       for b in bindings where b.group == group {
         let label = b.label.replacingOccurrences(of: "|", with: "\\|")
-        s += "| `\(label)` | \(b.description) | \(availabilityNote(b.action)) |\n"
+        s += "| `\(label)` | \(b.description) | \(availabilityNote(b)) |\n"
       }
     }
     return s
   }
 
-  private static func availabilityNote(_ action: Action) -> String {
-    switch action {
-    case .stepRound: "replay; the batch is done"
-    case .trainStep: "replay; the engine is busy; the batch is not finished"
-    case .toggleRun, .newBatch, .saveTrace: "replay"
-    case .eventBack, .eventForward, .roundBack, .roundForward, .timelineStart, .timelineEnd:
-      "live"
-    default: ""
-    }
+  /// Where the binding is unavailable, found by asking its `whyDisabled` in sample situations
+  /// (so the document cannot drift from the rule).
+  private static func availabilityNote(_ binding: KeyBinding) -> String {
+    guard !binding.keys.isEmpty else { return "" }
+    var running = TreeStore()
+    running.apply(
+      .rolloutStarted(RolloutStarted(rollout: 0, sampler: "tree", prompts: [], config: [:])))
+    var done = running
+    done.apply(.roundFinished(RoundFinished(round: 0, counters: RolloutCounters(), done: true)))
+    var notFinished = Explorer(mode: .live)
+    notFinished.store = running
+    var busy = notFinished
+    busy.state.engineBusy = true
+    var finished = Explorer(mode: .live)
+    finished.store = done
+    let replay = Explorer(mode: .replay(events: [], header: TraceHeader(model: "", task: "")))
+    let live = [
+      ("engine busy", busy), ("batch not finished", notFinished), ("batch done", finished),
+    ]
+    var notes: [String] = []
+    if binding.whyDisabled(replay) != nil { notes.append("replay") }
+    let liveNotes = live.filter { binding.whyDisabled($0.1) != nil }.map(\.0)
+    notes += liveNotes.count == live.count ? ["live"] : liveNotes
+    return notes.joined(separator: "; ")
   }
 }

@@ -41,12 +41,18 @@ extension TreeStore {
     case .fallback(let e):
       updateNode(e.prompt, e.cutNode) { $0.fallbackCuts += 1 }
     case .roundFinished(let e):
-      guard !rollouts.isEmpty else { return orphanEvents += 1 }
+      guard !rollouts.isEmpty else {
+        orphanEvents += 1
+        return
+      }
       rollouts[rollouts.count - 1].round = e.round
       rollouts[rollouts.count - 1].counters = e.counters
       rollouts[rollouts.count - 1].done = e.done
     case .advantagesAssigned(let e):
-      guard !rollouts.isEmpty else { return orphanEvents += 1 }
+      guard !rollouts.isEmpty else {
+        orphanEvents += 1
+        return
+      }
       rollouts[rollouts.count - 1].estimator = e.estimator
       for a in e.nodes { updateNode(a.prompt, a.node) { $0.advantage = a.advantage } }
     case .trainStep(let e):

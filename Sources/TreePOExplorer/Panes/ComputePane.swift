@@ -1,8 +1,8 @@
 import TreePOEngine
 
 // Compute accounting of the rollout so far (the sampler's counters): tokens really decoded against
-// what flat sampling of the same trajectories would cost, the saving, shared prefix tokens, KV pages
-// and decode speed.
+// what flat sampling of the same trajectories would cost, the saving, shared prefix tokens, KV
+// pages and decode speed.
 
 struct ComputePane {
   let explorer: Explorer

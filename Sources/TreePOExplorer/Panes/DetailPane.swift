@@ -15,7 +15,8 @@ struct DetailPane {
       grid.box(area, title: "Node")
       return
     }
-    grid.box(area, title: node.reason == .root ? "Prompt \(tree.info.index)" : "Node \(id)",
+    grid.box(
+      area, title: node.reason == .root ? "Prompt \(tree.info.index)" : "Node \(id)",
       note: "depth \(node.depth)")
     var lines: [[(String, Style)]] = []
     if node.reason == .root {
@@ -48,7 +49,9 @@ struct DetailPane {
       }
       lines.append(outcome)
       var verdict: [(String, Style)] = []
-      if let failure = node.failure { verdict += [("failure ", Theme.label), (failure + "  ", Theme.negative)] }
+      if let failure = node.failure {
+        verdict += [("failure ", Theme.label), (failure + "  ", Theme.negative)]
+      }
       verdict += [("A ", Theme.label)]
       verdict.append(
         node.advantage.map { (signed($0), Theme.advantageStyle($0)) } ?? ("—", Theme.dim))
@@ -60,12 +63,17 @@ struct DetailPane {
         ])
       }
       let text = Array(printable(node.text))
-      if text.count == node.tokenIds.count, !text.isEmpty {
+      // The token table only when at least its header and one token fit.
+      if text.count == node.tokenIds.count, !text.isEmpty, lines.count + 2 <= area.inner.height {
         lines.append([("tok   p     H", Theme.label)])
         for (i, c) in text.enumerated() where i < node.logprobs.count && i < node.entropies.count {
           let e = node.entropies[i]
           lines.append([
-            ("'\(c)'", .plain), ("  \(fixed(exp(node.logprobs[i])))", Theme.heatStyle(Theme.heat(logprob: node.logprobs[i]))),
+            ("'\(c)'", .plain),
+            (
+              "  \(fixed(exp(node.logprobs[i])))",
+              Theme.heatStyle(Theme.heat(logprob: node.logprobs[i]))
+            ),
             ("  \(fixed(e))", Theme.heatStyle(Theme.heat(entropy: e))),
           ])
         }
@@ -88,7 +96,7 @@ extension NodeStatus {
     case .waiting: "waiting"
     case .active: "active"
     case .branched: "branched"
-    case .finished(let correct): correct ? "finished, correct" : "finished, wrong"
+    case .finished(let correct): correct ? "correct" : "wrong"
     case .stopped: "stopped"
     case .truncated: "truncated"
     case .pruned: "pruned"

@@ -39,7 +39,8 @@ struct HelpOverlay {
     let scroll = min(explorer.state.helpScroll ?? 0, maxScroll)
     grid.box(
       area, title: "Keys", note: "Esc closes", focused: true,
-      bottomNote: maxScroll > 0 ? "j/k scroll · \(scroll + 1)–\(scroll + inner.height)/\(lines.count)" : "")
+      bottomNote: maxScroll > 0
+        ? "j/k scroll · \(scroll + 1)–\(scroll + inner.height)/\(lines.count)" : "")
     for (i, line) in lines.dropFirst(scroll).prefix(inner.height).enumerated() {
       var x = inner.x + 1
       for (text, style) in line {

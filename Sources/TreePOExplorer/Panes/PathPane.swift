@@ -2,8 +2,8 @@ import Foundation
 import TreePOEngine
 
 // Prompt + the selected node's full path, each token coloured by the current mode (`c` cycles):
-// entropy, probability or advantage, with the legend on the border. Segments are split by a dim "┊".
-// When the path is longer than the pane, its start gives way ("…") so the selected end stays.
+// entropy, probability or advantage, with the legend on the border. Segments are split by a dim
+// "┊". When the path is longer than the pane, its start gives way ("…") so the selected end stays.
 
 struct PathPane {
   let explorer: Explorer
@@ -63,8 +63,8 @@ struct PathPane {
 
   private func legend(_ colouring: Colouring) -> String {
     switch colouring {
-    case .entropy: "H<0.15 plain · underline ≥0.15 · bold ≥0.5 nats"
-    case .probability: "p≥0.9 plain · underline <0.9 · bold <0.5"
+    case .entropy: "underline H≥0.15 · bold ≥0.5 nats"
+    case .probability: "underline p<0.9 · bold <0.5"
     case .advantage: "green A>0 · red A<0 · bold |A|>0.5"
     }
   }

@@ -1,8 +1,8 @@
 import TreePOEngine
 
-// The last row: mode badge (LIVE · PAUSED · RUNNING · TRAINING · REPLAY), busy/idle, position in the
-// batch (and in the trace when replaying), then the search line, an engine error or a note, and key
-// hints on the right.
+// The last row: mode badge (LIVE · PAUSED · RUNNING · TRAINING · REPLAY), busy/idle, position in
+// the batch (and in the trace when replaying), then the search line, an engine error or a note,
+// and key hints on the right.
 
 struct StatusBar {
   let explorer: Explorer
@@ -37,7 +37,9 @@ struct StatusBar {
     let hintsX = area.maxX - displayWidth(hints) - 1
     var right = hintsX - 1
     if let draft = explorer.state.search.draft {
-      grid.put("/" + draft + "▏", x: x + 1, y: y, style: Style(foreground: .black, background: .white, bold: true), maxX: area.maxX)
+      grid.put(
+        "/" + draft + "▏", x: x + 1, y: y,
+        style: Style(foreground: .black, background: .white, bold: true), maxX: area.maxX)
       return
     }
     if let error = explorer.state.engineError {

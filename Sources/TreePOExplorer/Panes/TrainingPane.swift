@@ -11,7 +11,8 @@ struct TrainingPane {
     guard let last = steps.last else {
       grid.box(area, title: "Training")
       let hint = explorer.isReplay ? "no train step yet" : "t: train on a finished batch"
-      grid.put(truncated(hint, to: area.inner.width - 1), x: area.x + 2, y: area.y + 1, style: Theme.dim)
+      grid.put(
+        truncated(hint, to: area.inner.width - 1), x: area.x + 2, y: area.y + 1, style: Theme.dim)
       return
     }
     grid.box(area, title: "Training", note: "step \(last.step)")

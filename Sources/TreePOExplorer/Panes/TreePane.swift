@@ -1,8 +1,8 @@
 import TreePOEngine
 
-// The current prompt's rollout tree: box-drawing guides, a status glyph per node, the segment's text,
-// and on the right the entropy bar, reward and signed advantage. Rows out of view are counted on the
-// border ("↑ 12 more", "↓ 30 more").
+// The current prompt's rollout tree: box-drawing guides, a status glyph per node, the segment's
+// text, and on the right the entropy bar, reward and signed advantage. Rows out of view are
+// counted on the border ("↑ 12 more", "↓ 30 more").
 
 struct TreePane {
   let explorer: Explorer
@@ -12,8 +12,10 @@ struct TreePane {
     let focused = state.focus == .tree
     guard let tree = explorer.promptTree else {
       grid.box(area, title: "Tree", focused: focused)
-      let hint = explorer.isReplay ? "no rollout at this point of the trace" : "space: decode a round"
-      grid.put(truncated(hint, to: area.inner.width), x: area.x + 2, y: area.y + 1, style: Theme.dim)
+      let hint =
+        explorer.isReplay ? "no rollout at this point of the trace" : "space: decode a round"
+      grid.put(
+        truncated(hint, to: area.inner.width), x: area.x + 2, y: area.y + 1, style: Theme.dim)
       return
     }
     let rows = explorer.rows
@@ -23,12 +25,14 @@ struct TreePane {
     let tally = tree.tally
     grid.box(
       area, title: "Tree · prompt \(tree.info.index)",
-      note: offset > 0 ? "↑ \(offset) more above" : "\(tree.nodes.count) nodes · \(tally.trajectories) paths",
+      note: offset > 0
+        ? "↑ \(offset) more above" : "\(tree.nodes.count) nodes · \(tally.trajectories) paths",
       focused: focused, bottomNote: below > 0 ? "↓ \(below) more below" : "")
     let selected = explorer.selectedNode
     for (i, row) in rows[offset..<min(rows.count, offset + inner.height)].enumerated() {
       guard let node = tree.nodes[row.node] else { continue }
-      draw(row, node, tree: tree, y: inner.y + i, in: inner, selected: row.node == selected,
+      draw(
+        row, node, tree: tree, y: inner.y + i, in: inner, selected: row.node == selected,
         focused: focused, into: &grid)
     }
   }
@@ -52,7 +56,8 @@ struct TreePane {
       let bar = Theme.entropyBar(node.meanEntropy)
       notes.append((String(bar), Theme.heatStyle(node.meanEntropy.map(Theme.heat(entropy:)) ?? 0)))
       let reward = node.reward.map { "r=\(fixed($0, digits: 0))" } ?? "   "
-      notes.append((" " + reward, node.reward.map { $0 > 0 ? Theme.positive : Theme.negative } ?? .plain))
+      notes.append(
+        (" " + reward, node.reward.map { $0 > 0 ? Theme.positive : Theme.negative } ?? .plain))
       let adv = node.advantage.map { "A" + signed($0) } ?? "      "
       notes.append((" " + adv, Theme.advantageStyle(node.advantage)))
     }
