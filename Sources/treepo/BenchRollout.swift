@@ -40,6 +40,8 @@ extension Treepo {
     struct Run {
       var tokens: Double
       var seconds: Double
+      /// Process CPU time: on a shared, loaded machine this tracks the work better than wall time.
+      var cpu: Double
       var mean: Double
       var pass: Double
     }
@@ -92,7 +94,9 @@ extension Treepo {
           let s = try TreeSampler(
             decoder: decoder, task: task, tokenizer: loaded.tokenizer, prompts: texts,
             config: config, kind: v == 0 ? .flat : .tree)
+          let cpuStart = processCPUSeconds()
           try s.run()
+          let cpu = processCPUSeconds() - cpuStart
           let sum = s.summary
           if !sum.shortfalls.isEmpty {
             progress.note("\(variant.label): \(sum.shortfalls.count) prompts short of n")
@@ -100,7 +104,7 @@ extension Treepo {
           runs[v].append(
             Run(
               tokens: Double(sum.counters.decodedTokens), seconds: sum.counters.elapsedSeconds,
-              mean: sum.meanAtN, pass: sum.passAtN))
+              cpu: cpu, mean: sum.meanAtN, pass: sum.passAtN))
           progress.update(
             fraction: Double(r * all.count + v + 1) / Double(repeats * all.count),
             fields: ["repeat \(r + 1)/\(repeats)", variant.label], force: true)
@@ -113,9 +117,9 @@ extension Treepo {
           + "\(rollout.treeFixedStepDiv), \(repeats) repeats, \(threads) thread(s)")
       print("")
       print(
-        "| sampler | tokens decoded | wall s | mean@\(rollout.n) | pass@\(rollout.n) "
-          + "| tokens × flat | wall × flat | Δ mean (pts) | Δ pass (pts) |")
-      print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        "| sampler | tokens decoded | wall s | cpu s | mean@\(rollout.n) | pass@\(rollout.n) "
+          + "| tokens × flat | wall × flat | cpu × flat | Δ mean (pts) | Δ pass (pts) |")
+      print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
       for (v, variant) in all.enumerated() {
         let mine = runs[v]
         let base = runs[0]
@@ -128,13 +132,20 @@ extension Treepo {
         print(
           "| \(variant.label) "
             + String(
-            format: "| %.0f | %.2f | %.3f | %.3f | %.3f | %.3f | %+.1f | %+.1f |",
-            median(mine.map(\.tokens)), median(mine.map(\.seconds)),
+            format: "| %.0f | %.2f | %.2f | %.3f | %.3f | %.3f | %.3f | %.3f | %+.1f | %+.1f |",
+            median(mine.map(\.tokens)), median(mine.map(\.seconds)), median(mine.map(\.cpu)),
             median(mine.map(\.mean)), median(mine.map(\.pass)), ratio(\.tokens),
-            ratio(\.seconds), delta(\.mean), delta(\.pass)))
+            ratio(\.seconds), ratio(\.cpu), delta(\.mean), delta(\.pass)))
       }
     }
   }
+}
+
+/// CPU time of the whole process (user + system), in seconds.
+func processCPUSeconds() -> Double {
+  var t = timespec()
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+  return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
 }
 
 func median(_ xs: [Double]) -> Double {
