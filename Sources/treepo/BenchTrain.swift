@@ -15,6 +15,8 @@ extension Treepo.Bench {
     @Option(help: "Untimed steps before timing.") var warmup = 2
     @Option(help: "Sequences per batch.") var batch = 8
     @Option(help: "Tokens per sequence.") var length = 128
+    @Option(help: "Also write the initial weights as an HF folder (for the peer's --weights).")
+    var saveWeights: String?
 
     func validate() throws {
       guard threads >= 1 else { throw ValidationError("--threads must be ≥ 1, got \(threads)") }
@@ -33,6 +35,10 @@ extension Treepo.Bench {
       let config = ModelConfig.bench
       let model = Model(config: config)
       model.initializeWeights(seed: 1)
+      if let saveWeights {
+        try ModelFolder.save(
+          model, tokenizer: CharTokenizer(), to: URL(fileURLWithPath: saveWeights))
+      }
       let graph = TrainingGraph(model: model, maxBatch: batch, maxLength: length)
       let adam = AdamW(layout: model.layout, learningRate: 1e-3, weightDecay: 0.1)
       var rng = SeededRandom(seed: 2)
@@ -43,9 +49,11 @@ extension Treepo.Bench {
       let dLogprob = [Float](repeating: -1 / Float(n), count: n)  // mean cross-entropy
 
       var times: [Double] = []
+      var cpuTimes: [Double] = []
       var loss: Double = 0
       for i in 0..<(warmup + repeats) {
         let start = DispatchTime.now().uptimeNanoseconds
+        let cpuStart = Self.processCPUMilliseconds()
         graph.zeroGradients()
         graph.forward(
           tokens: tokens, targets: targets, lengths: lengths, batch: batch, length: length)
@@ -53,19 +61,23 @@ extension Treepo.Bench {
         clipGradientNorm(graph.gradients, maxNorm: 1)
         adam.step(parameters: model.parameters, gradients: graph.gradients)
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
-        if i >= warmup { times.append(elapsed) }
+        if i >= warmup {
+          times.append(elapsed)
+          cpuTimes.append(Self.processCPUMilliseconds() - cpuStart)
+        }
         loss = -(0..<n).reduce(0) { $0 + Double(graph.targetLogprobs[$1]) } / Double(n)
       }
       let median = times.sorted()[times.count / 2]
+      let cpuMedian = cpuTimes.sorted()[cpuTimes.count / 2]
       let flops = Self.matmulFlops(config, batch: batch, length: length)
       let sgemm = Self.sgemmGflops()
       print(
         String(
           format:
             "train engine=treepo threads=%d batch=%dx%d median_ms=%.1f tokens_per_s=%.0f "
-            + "gflops=%.1f sgemm_gflops=%.1f loss=%.4f blas_core=%@",
+            + "gflops=%.1f sgemm_gflops=%.1f cpu_ms=%.1f loss=%.4f blas_core=%@",
           threads, batch, length, median, Double(n) / (median / 1000), flops / median / 1e6,
-          sgemm, loss, BLASThreads.coreName))
+          sgemm, cpuMedian, loss, BLASThreads.coreName))
     }
 
     /// Matmul FLOPs of one step: forward projections, LM head and attention (QKᵀ and PV over the
@@ -79,6 +91,14 @@ extension Treepo.Bench {
       let attention =
         4 * Double(batch * c.numLayers * c.numHeads * length * length * c.headDim)
       return 3 * (projections + attention)
+    }
+
+    /// CPU time of the whole process (all threads): on a shared, loaded machine this is the
+    /// steadier figure for one thread, where wall time also counts time spent waiting to run.
+    static func processCPUMilliseconds() -> Double {
+      var ts = timespec()
+      clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+      return Double(ts.tv_sec) * 1000 + Double(ts.tv_nsec) / 1e6
     }
 
     /// OpenBLAS sgemm speed on this machine right now: 1024×1024×1024, best of 5.

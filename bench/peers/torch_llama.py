@@ -62,9 +62,10 @@ def train(args):
     n = args.batch * args.length
     tokens = torch.randint(0, BENCH["vocab_size"], (args.batch, args.length), generator=g)
     targets = torch.randint(0, BENCH["vocab_size"], (args.batch, args.length), generator=g)
-    times, loss = [], 0.0
+    times, cpu_times, loss = [], [], 0.0
     for i in range(args.warmup + args.repeats):
         start = time.perf_counter()
+        cpu_start = time.process_time()
         opt.zero_grad(set_to_none=False)
         logits = model(input_ids=tokens).logits
         out = torch.nn.functional.cross_entropy(logits.view(n, -1), targets.view(n))
@@ -74,13 +75,15 @@ def train(args):
         elapsed = (time.perf_counter() - start) * 1000
         if i >= args.warmup:
             times.append(elapsed)
+            cpu_times.append((time.process_time() - cpu_start) * 1000)
         loss = out.item()
     median = statistics.median(times)
     print(
         f"train engine=torch threads={args.threads} batch={args.batch}x{args.length} "
         f"median_ms={median:.1f} tokens_per_s={n / (median / 1000):.0f} "
         f"gflops={matmul_flops(args.batch, args.length) / median / 1e6:.1f} "
-        f"sgemm_gflops={sgemm_gflops():.1f} loss={loss:.4f}"
+        f"sgemm_gflops={sgemm_gflops():.1f} cpu_ms={statistics.median(cpu_times):.1f} "
+        f"loss={loss:.4f}"
     )
 
 
