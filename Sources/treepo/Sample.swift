@@ -26,6 +26,8 @@ struct RolloutOptions: ParsableArguments {
   var treeDivEntropyTopFrac: Float = 0
   @Option(help: "tree_fallback_policy: random | none.")
   var treeFallbackPolicy = FallbackPolicy.random
+  @Flag(help: "One fallback per round instead of filling every missing trajectory at once.")
+  var noTreeFallbackFill = false
   @Option(help: "Hard cap on fallbacks per prompt.")
   var treeMaxFallbacks = 64
   @Option(help: "Repetition rule: stop | prune | off.")
@@ -59,6 +61,7 @@ struct RolloutOptions: ParsableArguments {
     c.entropyTopFraction = treeDivEntropyTopFrac
     c.fallbackPolicy = treeFallbackPolicy
     c.maxFallbacksPerPrompt = treeMaxFallbacks
+    c.fallbackFill = !noTreeFallbackFill
     c.repetition = repetition
     c.pruneInvalidPrefix = pruneInvalidPrefix
     c.pruneBudget = !noPruneBudget

@@ -153,4 +153,33 @@ import TreePOEngine
     #expect(pruner.summary.shortfalls == ["prompt 0: 0 of 4 (fallback cap (3) hit)"])
     #expect(loop.livePaths == 0)
   }
+
+  @Test func fillSpawnsEveryMissingPathInOneRound() throws {
+    var config = RolloutFixtures.config(n: 10, policy: .entropyGated)
+    config.entropyThreshold = 99
+    for fill in [true, false] {
+      config.fallbackFill = fill
+      let sampler = try RolloutFixtures.sampler(
+        config, decoder: RolloutFixtures.decoder(seed: 3), prompts: ["1>"])
+      var perRound: [Int] = []
+      var spawnedPerRound: [Int] = []
+      while !sampler.isDone {
+        let events = try sampler.step()
+        perRound.append(events.filter { $0.kind == "fallback" }.count)
+        spawnedPerRound.append(
+          events.filter {
+            if case .nodeSpawned(let s) = $0 { s.reason == .fallback } else { false }
+          }.count)
+      }
+      #expect(sampler.trajectories.count == 10)
+      if fill {
+        // The first fallback round fills all 8 missing slots: 4 fallbacks of w = 2.
+        let first = try #require(perRound.firstIndex { $0 > 0 })
+        #expect(spawnedPerRound[first] == 10 - 2, "\(perRound)")
+      } else {
+        #expect(perRound.allSatisfy { $0 <= 1 }, "\(perRound)")
+        #expect(perRound.reduce(0, +) >= 4)
+      }
+    }
+  }
 }

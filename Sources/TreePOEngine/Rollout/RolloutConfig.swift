@@ -53,6 +53,9 @@ public struct RolloutConfig: Sendable, Equatable {
   public var entropyTopFraction: Float = 0
   /// `tree_fallback_policy`.
   public var fallbackPolicy = FallbackPolicy.random
+  /// `tree_fallback_fill`: repeat the fallback within the round until every missing trajectory has
+  /// a path (each from its own random leaf and cut), instead of one fallback per round.
+  public var fallbackFill = true
   /// Hard cap: fallbacks per prompt (reported when hit).
   public var maxFallbacksPerPrompt = 64
   /// Hard cap: tokens through the model in one rollout (reported when hit); nil = none.
@@ -85,6 +88,7 @@ public struct RolloutConfig: Sendable, Equatable {
       "tree_div_temperature": "\(divergenceTemperature)",
       "tree_fallback_policy": fallbackPolicy.rawValue,
       "tree_max_fallbacks": "\(maxFallbacksPerPrompt)",
+      "tree_fallback_fill": "\(fallbackFill)",
       "repetition": repetition.rawValue,
       "repetition_span": "\(repetitionSpan)",
       "prune_invalid_prefix": "\(pruneInvalidPrefix)",
