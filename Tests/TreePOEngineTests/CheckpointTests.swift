@@ -135,6 +135,18 @@ func loadFailure(_ url: URL) -> String {
         == "\(s.path("model/config.json")): \"hidden_size\" should be an integer but is a string.")
   }
 
+  @Test func configSizeAbsurd() throws {
+    let s = Scratch()
+    let folder = try s.savedModel()
+    try editConfig(s) { members in
+      members = members.map { $0.0 == "vocab_size" ? ($0.0, .int(1 << 40)) : $0 }
+    }
+    #expect(
+      loadFailure(folder)
+        == "\(s.path("model/config.json")): \"vocab_size\" is \(1 << 40), beyond any model "
+        + "this engine runs.")
+  }
+
   @Test func configUnsupportedValue() throws {
     let s = Scratch()
     let folder = try s.savedModel()

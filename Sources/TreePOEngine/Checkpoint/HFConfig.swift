@@ -136,6 +136,11 @@ private struct ConfigKeys {
     guard i > 0 else {
       throw .badValue(path: path, key: prefix + key, reason: "is \(i), but must be positive")
     }
+    // Sizes multiply into tensor sizes: a damaged value must not overflow them.
+    guard i <= 1 << 24 else {
+      throw .badValue(
+        path: path, key: prefix + key, reason: "is \(i), beyond any model this engine runs")
+    }
     return i
   }
 

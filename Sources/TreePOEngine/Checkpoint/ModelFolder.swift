@@ -17,9 +17,9 @@ public enum ModelFolder {
 
   /// The model and tokenizer of the folder at `url`, every file validated first.
   public static func load(_ url: URL) throws(CheckpointError) -> (Model, CharTokenizer) {
-    let (config, parameters, tokenizer) = try loadParameters(url)
+    let (config, weights, tokenizer) = try validatedFiles(url)
     let model = Model(config: config)
-    model.parameters.copy(from: parameters)
+    try model.layout.load(from: weights, into: model.parameters)
     return (model, tokenizer)
   }
 
@@ -30,9 +30,21 @@ public enum ModelFolder {
     try save(config: model.config, parameters: model.parameters, tokenizer: tokenizer, to: url)
   }
 
-  /// Reads and validates config, weights and tokenizer of the folder at `url`.
+  /// Config, weights and tokenizer of the folder at `url` as a bare parameter buffer.
   public static func loadParameters(_ url: URL) throws(CheckpointError)
     -> (config: ModelConfig, parameters: FloatBuffer, tokenizer: CharTokenizer)
+  {
+    let (config, weights, tokenizer) = try validatedFiles(url)
+    let layout = ParameterLayout(config)
+    let parameters = FloatBuffer(count: layout.count, zeroed: false)
+    try layout.load(from: weights, into: parameters)
+    return (config, parameters, tokenizer)
+  }
+
+  /// Reads the folder's files and checks them against each other; nothing is sized from the
+  /// config until the weights file has been found to match it.
+  private static func validatedFiles(_ url: URL) throws(CheckpointError)
+    -> (ModelConfig, SafetensorsFile, CharTokenizer)
   {
     let folder = url.path
     switch FileIO.kind(folder) {
@@ -51,11 +63,9 @@ public enum ModelFolder {
         reason: "has \(tokenizer.vocabSize) tokens but config.json's vocab_size is only "
           + "\(config.vocabSize)")
     }
-    let layout = ParameterLayout(config)
     let weights = try SafetensorsFile(path: path(folder, weightsFile))
-    let parameters = FloatBuffer(count: layout.count, zeroed: false)
-    try layout.load(from: weights, into: parameters)
-    return (config, parameters, tokenizer)
+    try ParameterLayout(config).validate(weights)
+    return (config, weights, tokenizer)
   }
 
   /// Writes the folder (creating it if needed); each file is replaced atomically.

@@ -2,12 +2,10 @@
 // names.
 
 extension ParameterLayout {
-  /// Copies every tensor the layout expects from `file` into `parameters`, after checking that all
-  /// are present with the expected shapes and that the file holds nothing else of substance.
-  public func load(from file: SafetensorsFile, into parameters: FloatBuffer) throws(CheckpointError)
-  {
-    precondition(
-      parameters.count == count, "parameter buffer has \(parameters.count), need \(count)")
+  /// Checks that `file` holds every tensor the layout expects with the expected shape, and
+  /// nothing else of substance. Runs before any buffer is sized from the config, so a damaged
+  /// config cannot make the loader allocate absurd amounts of memory.
+  public func validate(_ file: SafetensorsFile) throws(CheckpointError) {
     var found: [String: SafetensorsFile.Tensor] = [:]
     for t in file.tensors { found[t.name] = t }
     for spec in tensors {
@@ -18,10 +16,21 @@ extension ParameterLayout {
         throw .shapeMismatch(
           path: file.path, tensor: spec.name, found: t.shape, expected: spec.shape)
       }
-      file.read(t, into: parameters.at(spec.offset))
     }
     for t in file.tensors where found[t.name] != nil && !isHarmlessExtra(t) {
       throw .unexpectedTensor(path: file.path, tensor: t.name)
+    }
+  }
+
+  /// Validates `file`, then copies every tensor the layout expects into `parameters`.
+  public func load(from file: SafetensorsFile, into parameters: FloatBuffer) throws(CheckpointError)
+  {
+    precondition(
+      parameters.count == count, "parameter buffer has \(parameters.count), need \(count)")
+    try validate(file)
+    for spec in tensors {
+      // validate() guarantees presence and shape.
+      if let t = file.tensor(named: spec.name) { file.read(t, into: parameters.at(spec.offset)) }
     }
   }
 
