@@ -7,19 +7,22 @@ Regenerate (from the repository root):
     .venv-peers/bin/python scripts/golden/make_fixtures.py
 
 Writes, under Tests/TreePOEngineTests/Fixtures/golden/:
-  <case>/model/               a tiny LlamaForCausalLM saved by save_pretrained (safetensors, float32)
-                              plus a character tokenizer.json written by the `tokenizers` library
-  <case>/expected.safetensors input_ids [B,T], lengths [B], logits [B,T,V], loss [], losses [4]
-                              (loss before each of 3 AdamW steps and after the last), every gradient
-                              as grad.<hf name>, every parameter after 3 AdamW steps as step3.<hf name>
+  <case>/model/
+      a tiny LlamaForCausalLM saved by save_pretrained (safetensors, float32), plus a character
+      tokenizer.json written by the `tokenizers` library
+  <case>/expected.safetensors
+      input_ids [B,T], lengths [B], logits [B,T,V], loss [], losses [4] (loss before each of 3
+      AdamW steps and after the last), every gradient as grad.<hf name>, every parameter after
+      3 AdamW steps as step3.<hf name>
   engine_saved/hf_logits.safetensors
-                              the folder the ENGINE saved (engine_saved/model) loaded by transformers
-                              and tokenizers: input_ids [B,T] (encoded by tokenizers), lengths [B],
-                              logits [B,T,V]
+      the folder the ENGINE saved (engine_saved/model) loaded by transformers and tokenizers:
+      input_ids [B,T] (encoded by tokenizers), lengths [B], logits [B,T,V]
 Cases: llama_untied (2 layers, 4 heads / 2 KV heads, head_dim 16 ≠ hidden/heads) and llama_tied
 (1 layer, tied embedding). B = 2 sequences of lengths 8 and 5, right-padded with id 0 (labels -100).
 Loss: mean cross-entropy over the valid next-token targets (HF's shifted labels).
 AdamW: lr 1e-3, betas (0.9, 0.95), eps 1e-8, weight decay 0.1 on tensors with >= 2 dims only.
+Rerunning reproduces every value bit for bit (checked); only the order of the safetensors metadata
+keys may change, as the library writes them from a hash map.
 Integers are stored as F32 (exact below 2^24) so the engine's reader needs no integer dtypes.
 """
 import json
@@ -122,7 +125,8 @@ def make_case(name, config, seed):
     decay = [p for p in model.parameters() if p.dim() >= 2]
     no_decay = [p for p in model.parameters() if p.dim() < 2]
     opt = torch.optim.AdamW(
-        [{"params": decay, "weight_decay": WEIGHT_DECAY}, {"params": no_decay, "weight_decay": 0.0}],
+        [{"params": decay, "weight_decay": WEIGHT_DECAY},
+         {"params": no_decay, "weight_decay": 0.0}],
         lr=LR, betas=BETAS, eps=EPS, foreach=False)
     losses = []
     for _ in range(STEPS):
@@ -137,7 +141,8 @@ def make_case(name, config, seed):
     for n, p in model.named_parameters():
         expected["step3." + n] = f32(p.detach())
     save_file(expected, os.path.join(folder, "expected.safetensors"), metadata=versions())
-    print(f"  {len(names)} tensors, loss {out.loss.item():.6f}, losses {['%.6f' % l for l in losses]}")
+    shown = ", ".join("%.6f" % l for l in losses)
+    print(f"  {len(names)} tensors, loss {out.loss.item():.6f}, losses [{shown}]")
 
 
 def engine_saved():
@@ -170,7 +175,8 @@ def engine_saved():
     meta["texts"] = json.dumps(texts)
     save_file({"input_ids": f32(ids), "lengths": f32([len(e) for e in encoded]),
                "logits": f32(logits)}, os.path.join(folder, "hf_logits.safetensors"), metadata=meta)
-    print(f"  transformers loaded all {len(list(model.parameters()))} tensors; logits {list(logits.shape)}")
+    count = len(list(model.parameters()))
+    print(f"  transformers loaded all {count} tensors; logits {list(logits.shape)}")
 
 
 def versions():
