@@ -13,7 +13,8 @@ extension Treepo {
         Each repeat runs the flat sampler and every tree variant back to back with the same seed \
         (seed + repeat), so machine noise hits them alike; ratios are taken per repeat (tree / \
         flat) and their median reported. A variant is a policy, optionally with an entropy \
-        threshold: fixed, logprob, entropy, entropy-gated:0.3.
+        threshold and a fallback cut: fixed, logprob, entropy, entropy-gated:0.3, \
+        entropy-gated:0.3:entropy.
         """)
 
     @Option(help: "Model folder (default: the bundled model).")
@@ -55,19 +56,26 @@ extension Treepo {
 
     func parseVariants() throws -> [Variant] {
       try variants.split(separator: ",").map { spec in
-        let parts = spec.split(separator: ":").map(String.init)
-        guard let policy = DivergencePolicy(rawValue: parts[0]), parts.count <= 2 else {
+        let parts = spec.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        guard let policy = DivergencePolicy(rawValue: parts[0]), parts.count <= 3 else {
           throw ValidationError(
-            "--variants: \"\(spec)\" is not policy[:threshold] with a policy among "
+            "--variants: \"\(spec)\" is not policy[:threshold[:cut]] with a policy among "
               + DivergencePolicy.allCases.map(\.rawValue).joined(separator: ", "))
         }
         var config = rollout.config
         config.divergencePolicy = policy
-        if parts.count == 2 {
+        if parts.count >= 2 && !parts[1].isEmpty {
           guard let t = Float(parts[1]) else {
             throw ValidationError("--variants: \"\(parts[1])\" in \"\(spec)\" is not a number")
           }
           config.entropyThreshold = t
+        }
+        if parts.count == 3 {
+          guard let cut = FallbackCut(rawValue: parts[2]) else {
+            throw ValidationError(
+              "--variants: \"\(parts[2])\" in \"\(spec)\" is not a fallback cut (uniform, entropy)")
+          }
+          config.fallbackCut = cut
         }
         return Variant(label: String(spec), config: config)
       }
@@ -78,7 +86,9 @@ extension Treepo {
       let task = try TaskCatalog.task(named: self.task)
       let loaded = try LoadedModel(folder: model)
       let range = try parseSizes(sizes)
-      let texts = (0..<prompts).map { task.problem(split: .heldOut, index: $0, sizes: range).prompt }
+      let texts = (0..<prompts).map {
+        task.problem(split: .heldOut, index: $0, sizes: range).prompt
+      }
       var flat = rollout.config
       flat.divergencePolicy = .fixed
       let all = [Variant(label: "flat", config: flat)] + (try parseVariants())

@@ -26,6 +26,8 @@ struct RolloutOptions: ParsableArguments {
   var treeDivEntropyTopFrac: Float = 0
   @Option(help: "tree_fallback_policy: random | none.")
   var treeFallbackPolicy = FallbackPolicy.random
+  @Option(help: "tree_fallback_cut: uniform | entropy (where a fallback cuts its leaf back to).")
+  var treeFallbackCut = FallbackCut.uniform
   @Flag(help: "One fallback per round instead of filling every missing trajectory at once.")
   var noTreeFallbackFill = false
   @Option(help: "Hard cap on fallbacks per prompt.")
@@ -62,6 +64,7 @@ struct RolloutOptions: ParsableArguments {
     c.fallbackPolicy = treeFallbackPolicy
     c.maxFallbacksPerPrompt = treeMaxFallbacks
     c.fallbackFill = !noTreeFallbackFill
+    c.fallbackCut = treeFallbackCut
     c.repetition = repetition
     c.pruneInvalidPrefix = pruneInvalidPrefix
     c.pruneBudget = !noPruneBudget
@@ -81,6 +84,7 @@ struct RolloutOptions: ParsableArguments {
 extension DivergencePolicy: ExpressibleByArgument {}
 extension FallbackPolicy: ExpressibleByArgument {}
 extension RepetitionAction: ExpressibleByArgument {}
+extension FallbackCut: ExpressibleByArgument {}
 extension SamplerKind: ExpressibleByArgument {}
 
 /// A model folder loaded for sampling.

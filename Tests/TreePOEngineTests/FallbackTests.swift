@@ -182,4 +182,41 @@ import TreePOEngine
       }
     }
   }
+
+  @Test func anEntropyCutRebranchesBeforeTheUncertainSegment() throws {
+    var config = RolloutFixtures.config(n: 10, policy: .entropyGated)
+    config.entropyThreshold = 99
+    config.fallbackCut = .entropy
+    config.divergenceTemperature = 0.02  // sharp: the most uncertain segment wins
+    var checked = 0
+    for seed: UInt64 in 1...4 {
+      let (_, events, _) = try run(config, seed: seed)
+      var parent: [Int: Int] = [:]
+      var depth: [Int: Int] = [:]
+      var entropy: [Int: Float] = [:]
+      for e in events {
+        switch e {
+        case .nodeSpawned(let s):
+          if let p = s.parent { parent[s.node] = p }
+          depth[s.node] = s.depth
+        case .segmentDecoded(let s):
+          entropy[s.node] = s.entropies.reduce(0, +) / Float(max(s.entropies.count, 1))
+        case .fallback(let f):
+          var chain: [Int] = []
+          var a = f.sourceLeaf
+          while depth[a]! > 0 {
+            chain.insert(a, at: 0)
+            a = parent[a]!
+          }
+          let below = chain[f.cutDepth]  // the segment decoded from the cut
+          let top = chain.map { entropy[$0]! }.max()!
+          #expect(
+            entropy[below]! >= top - 1e-6, "seed \(seed): cut \(f.cutDepth) of \(chain.count)")
+          checked += 1
+        default: break
+        }
+      }
+    }
+    #expect(checked >= 8)
+  }
 }

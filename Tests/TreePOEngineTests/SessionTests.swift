@@ -100,7 +100,7 @@ final class EngineRecorder: @unchecked Sendable {
       if case .trainStep(let t) = e { return t }
       return nil
     }
-    #expect(steps.map(\.metrics) == [["trajectories": 6]], "2 prompts × n = 3, batch finished first")
+    #expect(steps.map(\.metrics) == [["trajectories": 6]], "2 prompts × n = 3, batch done first")
     #expect(s.status.trainSteps == 1 && s.status.batchDone)
     #expect(recorder.statuses.contains { $0.state == .training })
     #expect(s.shutdown())

@@ -20,6 +20,14 @@ public enum FallbackPolicy: String, Sendable, CaseIterable, Codable {
   case none
 }
 
+/// Where a fallback cuts its source leaf back to.
+public enum FallbackCut: String, Sendable, CaseIterable, Codable {
+  /// Any segment boundary above the leaf, alike (the reference).
+  case uniform
+  /// Boundaries before uncertain segments are likelier: softmax(mean entropy of the segment / τ).
+  case entropy
+}
+
 /// What the repetition rule does to a path whose response ends in a repeated block.
 public enum RepetitionAction: String, Sendable, CaseIterable, Codable {
   /// Stopped early: still a trajectory (reward from the verifier, normally 0).
@@ -53,6 +61,8 @@ public struct RolloutConfig: Sendable, Equatable {
   public var entropyTopFraction: Float = 0
   /// `tree_fallback_policy`.
   public var fallbackPolicy = FallbackPolicy.random
+  /// `tree_fallback_cut`.
+  public var fallbackCut = FallbackCut.uniform
   /// `tree_fallback_fill`: repeat the fallback within the round until every missing trajectory has
   /// a path (each from its own random leaf and cut), instead of one fallback per round.
   public var fallbackFill = true
@@ -89,6 +99,7 @@ public struct RolloutConfig: Sendable, Equatable {
       "tree_fallback_policy": fallbackPolicy.rawValue,
       "tree_max_fallbacks": "\(maxFallbacksPerPrompt)",
       "tree_fallback_fill": "\(fallbackFill)",
+      "tree_fallback_cut": fallbackCut.rawValue,
       "repetition": repetition.rawValue,
       "repetition_span": "\(repetitionSpan)",
       "prune_invalid_prefix": "\(pruneInvalidPrefix)",

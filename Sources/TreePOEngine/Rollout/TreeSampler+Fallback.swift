@@ -48,8 +48,8 @@ extension TreeSampler {
     if !sources.isEmpty {
       source = sources[rng.nextInt(sources.count)]
       // A boundary strictly above the leaf: depth 0 (the root) … depth − 1.
-      let cutDepth = rng.nextInt(nodes[source].depth)
       let chain = pathNodes(source)
+      let cutDepth = chooseCutDepth(chain)
       cut = cutDepth == 0 ? root : chain[cutDepth - 1]
     }
     prompts[p].fallbacks += 1
@@ -68,5 +68,24 @@ extension TreeSampler {
       prompts[p].pending.append(child)
     }
     return events
+  }
+
+  /// `uniform`: any boundary above the leaf alike. `entropy`: boundary d drawn with weight
+  /// softmax(mean entropy of the segment decoded from it / τ): re-branch where the model was
+  /// unsure, since a confident segment decoded again mostly repeats itself.
+  func chooseCutDepth(_ chain: [Int]) -> Int {
+    switch config.fallbackCut {
+    case .uniform:
+      return rng.nextInt(chain.count)
+    case .entropy:
+      let weights = WidthBudget.softmax(
+        chain.map { lastEntropy($0) }, temperature: Double(config.divergenceTemperature))
+      var u = Double(rng.nextUniform())
+      for (d, w) in weights.enumerated() {
+        u -= w
+        if u < 0 { return d }
+      }
+      return chain.count - 1
+    }
   }
 }
