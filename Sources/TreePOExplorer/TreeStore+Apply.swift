@@ -23,7 +23,8 @@ extension TreeStore {
       }
       if !ok { orphanEvents += 1 }
     case .segmentDecoded(let e):
-      let round = (rollouts.last?.round ?? -1) + 1
+      // The round under way: one past the last finished (rounds count from 1, as the sampler's do).
+      let round = (rollouts.last?.round ?? 0) + 1
       updateNode(e.prompt, e.node) { node in
         node.tokenIds += e.tokenIds
         node.text += e.text

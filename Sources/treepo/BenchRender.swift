@@ -87,9 +87,9 @@ extension Treepo.Bench {
       }
       print(
         "trace of \(grouped(trace.count)) events (\(bytes / 1_000_000) MB): write "
-          + "\(ms(writeTime)) ms, load median \(ms(renderMedian(loadTimes))) ms (CPU \(ms(loadCPU)) ms), "
-          + "replay open"
-          + " (reduce + snapshots) \(ms(openTime)) ms, scrub Home↔End median "
+          + "\(ms(writeTime)) ms, load median \(ms(renderMedian(loadTimes))) ms "
+          + "(CPU \(ms(loadCPU)) ms), replay open (reduce + snapshots) \(ms(openTime)) ms, "
+          + "scrub Home↔End median "
           + "\(ms(renderMedian(scrubTimes))) ms")
     }
   }

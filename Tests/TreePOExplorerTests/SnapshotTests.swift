@@ -45,7 +45,7 @@ private let size = Size(width: 80, height: 24)
   let header = TraceHeader(model: "tiny", task: "countdown")
   var d = ExplorerDriver(.replay(events: Scenes.finishedBatch, header: header), size: size)
   d.press(.home)
-  d.type("}}")  // just after rollout_started, then just after round 0
+  d.type("}}")  // just after rollout_started, then just after round 1
   d.type(">")  // one event more: node 3's segment
   d.type("jj")
   assertSnapshot(d.grid, named: "replay-position")

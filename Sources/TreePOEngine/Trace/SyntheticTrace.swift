@@ -89,8 +89,8 @@ public struct SyntheticTrace: Sendable {
           Path(prompt: p, node: spawn(p, parent: root, depth: 1, reason: .initial), depth: 1))
       }
     }
-    var round = 0
-    while !active.isEmpty && round < 4 * maxDepth {
+    var round = 1  // rounds count from 1, as the sampler's do
+    while !active.isEmpty && round <= 4 * maxDepth {
       var next: [Path] = []
       for path in active {
         var ids: [Int] = []

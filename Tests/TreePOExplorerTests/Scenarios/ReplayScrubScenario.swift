@@ -20,10 +20,10 @@ import TreePOExplorer
   #expect(d.line(containing: "no rollout at this point of the trace") != nil)
   d.type("}")  // just after rollout_started
   #expect(d.explorer.timeline?.position == 1)
-  d.type("}")  // just after round 0
+  d.type("}")  // just after round 1
   let round0 = events.firstIndex { if case .roundFinished = $0 { true } else { false } }! + 1
   #expect(d.explorer.timeline?.position == round0)
-  #expect(d.line(containing: "round 0") != nil)
+  #expect(d.line(containing: "round 1") != nil)
   d.type("{")
   #expect(d.explorer.timeline?.position == 1)
   d.type(">>")

@@ -56,11 +56,11 @@ enum Scenes {
     c.kvPagesInUse = active * 2
     c.kvPagesPeak = 8
     c.active = active
-    c.elapsedSeconds = Double(r + 1) * 0.5
+    c.elapsedSeconds = Double(r) * 0.5
     return .roundFinished(RoundFinished(round: r, counters: c, done: done))
   }
 
-  /// Round 0 decoded and branched; round 1 under way (node 3 decoded, 4 and 5 waiting).
+  /// Round 1 decoded and branched; round 2 under way (node 3 decoded, 4 and 5 waiting).
   static var midRollout: [TreeEvent] {
     [
       started(),
@@ -71,7 +71,7 @@ enum Scenes {
       decode(101, "4+1=5(", prompt: 1),
       spawn(3, 1, depth: 2, .divergence), spawn(4, 1, depth: 2, .divergence),
       spawn(5, 2, depth: 2, .divergence), spawn(102, 101, depth: 2, .divergence, prompt: 1),
-      round(0, decoded: 40, flat: 40, active: 4),
+      round(1, decoded: 40, flat: 40, active: 4),
       decode(3, "0 4 6 7)"),
     ]
   }
@@ -84,16 +84,16 @@ enum Scenes {
       end(5, .pruned, "budget"),
       end(102, .stopped, "repetition", reward: 0, failure: "format", prompt: 1),
       spawn(6, 3, depth: 3, .divergence), spawn(7, 4, depth: 3, .divergence),
-      round(1, decoded: 62, flat: 80, active: 2),
+      round(2, decoded: 62, flat: 80, active: 2),
       decode(6, "6+0=6$"), decode(7, "7*6=3$", hot: [1]),
       end(6, .finished, "terminator", reward: 1),
       end(7, .finished, "terminator", reward: 0, failure: "arith"),
       .fallback(FallbackTaken(prompt: 0, sourceLeaf: 7, cutNode: 1, cutDepth: 1)),
       spawn(8, 1, depth: 2, .fallback),
-      round(2, decoded: 74, flat: 110, active: 1),
+      round(3, decoded: 74, flat: 110, active: 1),
       decode(8, "0 4 7)9"), end(8, .truncated, "max_depth", reward: 0, failure: "unfinished"),
       end(101, .finished, "terminator", reward: 1, prompt: 1),
-      round(3, decoded: 81, flat: 150, active: 0, done: true),
+      round(4, decoded: 81, flat: 150, active: 0, done: true),
       .advantagesAssigned(
         AdvantagesAssigned(
           estimator: "tree",
