@@ -50,14 +50,11 @@ extension Treepo.Bench {
       explorer.resize(screen)
       // Select the middle row so the tree pane scrolls, then time whole-screen renders.
       for _ in 0..<(explorer.rows.count / 2) { _ = explorer.handle(.down) }
-      let renderTimes = (0..<repeats).map { _ in
-        time { _ = explorer.render(size: screen) }
-      }
-      let rowsTime = renderMedian((0..<repeats).map { _ in time { _ = explorer.rows } })
+      let render = Timing.median(repeats) { _ = explorer.render(size: screen) }
+      let flatten = Timing.median(repeats) { _ = explorer.rows }
       print(
-        "render \(screen.width)x\(screen.height), tree of \(count) nodes: median "
-          + "\(ms(renderMedian(renderTimes))) ms (min \(ms(renderTimes.min()!)) ms; of which "
-          + "flattening the tree \(ms(rowsTime)) ms), \(repeats) repeats")
+        "render \(screen.width)x\(screen.height), tree of \(count) nodes: \(render) "
+          + "(flattening the tree: \(flatten)), median of \(repeats)")
 
       // A long trace: many rollouts of a 16-prompt batch.
       var trace = SyntheticTrace(prompts: 16, width: 16, rollouts: 1).events()
@@ -68,29 +65,34 @@ extension Treepo.Bench {
         .appendingPathComponent("treepo-bench-\(getpid()).jsonl")
       defer { try? FileManager.default.removeItem(at: url) }
       let header = SyntheticTrace().header
-      let writeTime = try time {
+      let write = try Timing.median(3) {
         let writer = try TraceWriter(url: url, header: header)
         try writer.write(trace)
         writer.close()
       }
       let bytes = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
       var loaded: [TreeEvent] = []
-      let cpuStart = cpuSeconds()
-      let loadTimes = try (0..<3).map { _ in try time { loaded = try Trace.load(url).events } }
-      let loadCPU = (cpuSeconds() - cpuStart) / 3
+      let load = try Timing.median(3) { loaded = try Trace.load(url).events }
       guard loaded == trace else { throw ValidationError("trace round trip changed the events") }
-      let openTime = time { _ = Explorer(mode: .replay(events: loaded, header: header)) }
+      let open = Timing.median(3) { _ = Explorer(mode: .replay(events: loaded, header: header)) }
       var replay = Explorer(mode: .replay(events: loaded, header: header))
       replay.resize(screen)
-      let scrubTimes = (0..<repeats).map { i in
-        time { _ = replay.handle(i % 2 == 0 ? .home : .end) }
+      var flip = false
+      let scrub = Timing.median(repeats) {
+        flip.toggle()
+        _ = replay.handle(flip ? .home : .end)
       }
-      print(
-        "trace of \(grouped(trace.count)) events (\(bytes / 1_000_000) MB): write "
-          + "\(ms(writeTime)) ms, load median \(ms(renderMedian(loadTimes))) ms "
-          + "(CPU \(ms(loadCPU)) ms), replay open (reduce + snapshots) \(ms(openTime)) ms, "
-          + "scrub Home↔End median "
-          + "\(ms(renderMedian(scrubTimes))) ms")
+      // Jumps to random positions: at most one snapshot interval of events is re-reduced.
+      var timeline = replay.timeline!
+      var rng = SeededRandom(seed: 3)
+      let jump = Timing.median(repeats) {
+        timeline.seek(to: Int(rng.next() % UInt64(loaded.count + 1)))
+      }
+      print("trace of \(grouped(trace.count)) events (\(bytes / 1_000_000) MB), median of 3:")
+      print("  write \(write)")
+      print("  load (read + parse) \(load)")
+      print("  replay open (reduce + snapshots every \(Timeline.snapshotInterval)) \(open)")
+      print("  scrub Home↔End \(scrub); jump to a random position \(jump)")
     }
   }
 }
@@ -101,20 +103,34 @@ private func parseSize(_ s: String) -> Size? {
   return Size(width: parts[0], height: parts[1])
 }
 
-private func time(_ body: () throws -> Void) rethrows -> Double {
-  let start = DispatchTime.now().uptimeNanoseconds
-  try body()
-  return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+/// Wall and CPU time of a body, medians over repeats. On a shared machine wall time also counts
+/// other people's work; CPU time is this process's own (the measured code is single-threaded).
+private struct Timing: CustomStringConvertible {
+  var wall: Double
+  var cpu: Double
+
+  static func median(_ repeats: Int, _ body: () throws -> Void) rethrows -> Timing {
+    var walls: [Double] = []
+    var cpus: [Double] = []
+    for _ in 0..<repeats {
+      let (w0, c0) = (DispatchTime.now().uptimeNanoseconds, cpuSeconds())
+      try body()
+      cpus.append(cpuSeconds() - c0)
+      walls.append(Double(DispatchTime.now().uptimeNanoseconds - w0) / 1e9)
+    }
+    return Timing(wall: middle(walls), cpu: middle(cpus))
+  }
+
+  var description: String { "\(ms(wall)) ms wall, \(ms(cpu)) ms CPU" }
 }
 
-/// This process's CPU time: on a shared machine, wall time also counts other people's work.
 private func cpuSeconds() -> Double {
   var t = timespec()
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
   return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
 }
 
-private func renderMedian(_ xs: [Double]) -> Double {
+private func middle(_ xs: [Double]) -> Double {
   let s = xs.sorted()
   return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
 }
