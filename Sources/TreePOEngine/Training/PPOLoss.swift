@@ -39,6 +39,9 @@ public struct PPOTokens: Sendable {
   public var refLogprobs: [Float]?
   /// Tokens of each sequence, in order; sums to N.
   public var sequenceLengths: [Int]
+  /// Explicit per-token aggregation weights [N], overriding `aggregation` (the trainer passes the
+  /// weights of the whole mini-batch when it evaluates one micro-batch).
+  public var weights: [Double]?
   public init(
     logprobs: [Float], oldLogprobs: [Float], advantages: [Float], entropies: [Float]? = nil,
     refLogprobs: [Float]? = nil, sequenceLengths: [Int]
@@ -83,7 +86,10 @@ public func ppoLoss(_ tokens: PPOTokens, config: PPOConfig) -> PPOLossResult {
   precondition(
     tokens.oldLogprobs.count == n && tokens.advantages.count == n
       && tokens.sequenceLengths.reduce(0, +) == n, "PPO inputs disagree in length")
-  let weights = aggregationWeights(sequenceLengths: tokens.sequenceLengths, mode: config.aggregation)
+  let weights =
+    tokens.weights
+    ?? aggregationWeights(sequenceLengths: tokens.sequenceLengths, mode: config.aggregation)
+  precondition(weights.count == n, "PPO weights disagree in length")
   var dLogprob = [Float](repeating: 0, count: n)
   var pgLoss = 0.0
   var clipped = 0

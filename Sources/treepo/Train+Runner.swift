@@ -1,0 +1,140 @@
+import Foundation
+import TreePOEngine
+
+/// The train command's loop around `TrainLoop`: progress, metrics JSONL, traces, evaluation,
+/// checkpoints and the closing summary.
+struct TrainRunner {
+  let command: Treepo.Train
+  let loop: TrainLoop
+  let task: any ReasoningTask
+  let root: URL
+  let modelName: String
+  var curve: [(step: Int, accuracy: Double, tokens: Int, seconds: Double)] = []
+  var decodedTokens = 0
+
+  init(command: Treepo.Train, loop: TrainLoop, task: any ReasoningTask, root: URL, modelName: String) {
+    self.command = command
+    self.loop = loop
+    self.task = task
+    self.root = root
+    self.modelName = modelName
+  }
+
+  mutating func train() throws {
+    let metricsURL = root.appendingPathComponent("metrics.jsonl")
+    if !FileManager.default.fileExists(atPath: metricsURL.path) {
+      _ = FileManager.default.createFile(atPath: metricsURL.path, contents: nil)
+    }
+    let metricsFile = try FileHandle(forWritingTo: metricsURL)
+    defer { try? metricsFile.close() }
+    try metricsFile.seekToEnd()
+    let progress = ProgressLine(label: "train")
+    let start = Date()
+    let budget = command.timeBudget * 60
+    let lastStep = loop.step + command.steps
+    var skipped = 0
+    try evaluate(progress, elapsed: 0)
+    while loop.step < lastStep {
+      if budget > 0, Date().timeIntervalSince(start) >= budget { break }
+      let step = try loop.runStep()
+      let m = step.result.metrics
+      decodedTokens += Int(m["tree/decoded_tokens"] ?? 0)
+      try metricsFile.write(contentsOf: Data((metricsLine(step: loop.step, metrics: m) + "\n").utf8))
+      if !command.noTraces { try writeTrace(step) }
+      if let why = step.result.skipped {
+        skipped += 1
+        progress.note("step \(loop.step) skipped: \(why)")
+      }
+      let fraction =
+        budget > 0
+        ? max(Date().timeIntervalSince(start) / budget, Double(loop.step) / Double(lastStep))
+        : Double(loop.step) / Double(lastStep)
+      progress.update(
+        fraction: fraction,
+        fields: [
+          "step \(loop.step)", String(format: "score %.3f", m["critic/score/mean"] ?? 0),
+          String(format: "pg_loss %+.4f", m["actor/pg_loss"] ?? 0),
+          String(format: "clip %.3f", m["actor/pg_clipfrac"] ?? 0),
+          String(format: "kl %+.4f", m["actor/ppo_kl"] ?? 0),
+          String(format: "ent %.3f", m["actor/entropy"] ?? 0),
+          String(format: "len %.1f", m["response_length/mean"] ?? 0),
+          "tok \(decodedTokens)",
+          String(format: "%.1fs/step", m["timing_s/step"] ?? 0),
+        ], force: true)
+      if command.evalEvery > 0, loop.step % command.evalEvery == 0 {
+        try evaluate(progress, elapsed: Date().timeIntervalSince(start))
+      }
+      if command.saveEvery > 0, loop.step % command.saveEvery == 0 { try save(progress) }
+    }
+    if curve.last?.step != loop.step { try evaluate(progress, elapsed: Date().timeIntervalSince(start)) }
+    try save(progress)
+    progress.endLine()
+    printSummary(elapsed: Date().timeIntervalSince(start), skipped: skipped)
+  }
+
+  mutating func evaluate(_ progress: ProgressLine, elapsed: Double) throws {
+    let sampler = ModelCompletionSampler(model: loop.model, stopToken: loop.tokenizer.eosId)
+    let config = EvaluationConfig(
+      sizes: Array(try parseSizes(command.evalSizes)), problemsPerSize: command.evalProblems,
+      samples: 0, temperature: 1, maxTokens: loop.model.config.maxPositions, seed: 0)
+    let report = try Evaluator(task: task, tokenizer: loop.tokenizer, sampler: sampler).run(config)
+    let correct = report.bySize.reduce(0) { $0 + $1.greedyCorrect }
+    let total = report.bySize.reduce(0) { $0 + $1.problems }
+    let accuracy = Double(correct) / Double(max(total, 1))
+    curve.append((loop.step, accuracy, decodedTokens, elapsed))
+    progress.note(
+      String(
+        format: "eval step %d: held-out greedy %.1f%% (%d/%d, sizes %@), %d tokens decoded, %.0fs",
+        loop.step, 100 * accuracy, correct, total, command.evalSizes, decodedTokens, elapsed))
+    let line = metricsLine(
+      step: loop.step,
+      metrics: [
+        "val/greedy_acc": accuracy, "val/decoded_tokens": Double(decodedTokens),
+        "val/elapsed_s": elapsed,
+      ])
+    let url = root.appendingPathComponent("eval.jsonl")
+    if !FileManager.default.fileExists(atPath: url.path) {
+      _ = FileManager.default.createFile(atPath: url.path, contents: nil)
+    }
+    let file = try FileHandle(forWritingTo: url)
+    defer { try? file.close() }
+    try file.seekToEnd()
+    try file.write(contentsOf: Data((line + "\n").utf8))
+  }
+
+  func save(_ progress: ProgressLine) throws {
+    let folder = try loop.saveCheckpoint(root: root)
+    progress.note("checkpoint \(folder.path)")
+  }
+
+  func writeTrace(_ step: TrainLoopStep) throws {
+    let dir = root.appendingPathComponent("traces")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let writer = try TraceWriter(
+      url: dir.appendingPathComponent("step_\(loop.step).jsonl"),
+      header: TraceHeader(
+        model: modelName, task: task.name, config: loop.config.rollout.dictionary,
+        seed: loop.config.seed))
+    defer { writer.close() }
+    try writer.write(step.events)
+  }
+
+  func printSummary(elapsed: Double, skipped: Int) {
+    print("run              \(root.path) (model \(modelName), task \(task.name))")
+    print(
+      "sampler          \(command.sampler.rawValue), advantage \(command.trainer.advantage.rawValue), "
+        + "\(command.promptsPerStep) prompts × n=\(command.rollout.n) per step")
+    print("steps            \(loop.step) (\(skipped) skipped) in \(ProgressLine.duration(elapsed))")
+    print("decoded tokens   \(decodedTokens)")
+    print("held-out greedy  step   accuracy   tokens      time")
+    for point in curve {
+      print(
+        String(
+          format: "                 %4d   %6.1f%%   %9d   %6.0fs", point.step, 100 * point.accuracy,
+          point.tokens, point.seconds))
+    }
+    if let first = curve.first, let last = curve.last {
+      print(String(format: "change           %+.1f points", 100 * (last.accuracy - first.accuracy)))
+    }
+  }
+}
