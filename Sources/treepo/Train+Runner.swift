@@ -12,7 +12,9 @@ struct TrainRunner {
   var curve: [(step: Int, accuracy: Double, tokens: Int, seconds: Double)] = []
   var decodedTokens = 0
 
-  init(command: Treepo.Train, loop: TrainLoop, task: any ReasoningTask, root: URL, modelName: String) {
+  init(
+    command: Treepo.Train, loop: TrainLoop, task: any ReasoningTask, root: URL, modelName: String
+  ) {
     self.command = command
     self.loop = loop
     self.task = task
@@ -33,13 +35,17 @@ struct TrainRunner {
     let budget = command.timeBudget * 60
     let lastStep = loop.step + command.steps
     var skipped = 0
+    // The budget counts training time (rollout + update), not the held-out evaluations.
+    var trainSeconds = 0.0
     try evaluate(progress, elapsed: 0)
     while loop.step < lastStep {
-      if budget > 0, Date().timeIntervalSince(start) >= budget { break }
+      if budget > 0, trainSeconds >= budget { break }
       let step = try loop.runStep()
       let m = step.result.metrics
+      trainSeconds += m["timing_s/step"] ?? 0
       decodedTokens += Int(m["tree/decoded_tokens"] ?? 0)
-      try metricsFile.write(contentsOf: Data((metricsLine(step: loop.step, metrics: m) + "\n").utf8))
+      try metricsFile.write(
+        contentsOf: Data((metricsLine(step: loop.step, metrics: m) + "\n").utf8))
       if !command.noTraces { try writeTrace(step) }
       if let why = step.result.skipped {
         skipped += 1
@@ -47,7 +53,7 @@ struct TrainRunner {
       }
       let fraction =
         budget > 0
-        ? max(Date().timeIntervalSince(start) / budget, Double(loop.step) / Double(lastStep))
+        ? max(trainSeconds / budget, Double(loop.step) / Double(lastStep))
         : Double(loop.step) / Double(lastStep)
       progress.update(
         fraction: fraction,
@@ -62,14 +68,15 @@ struct TrainRunner {
           String(format: "%.1fs/step", m["timing_s/step"] ?? 0),
         ], force: true)
       if command.evalEvery > 0, loop.step % command.evalEvery == 0 {
-        try evaluate(progress, elapsed: Date().timeIntervalSince(start))
+        try evaluate(progress, elapsed: trainSeconds)
       }
       if command.saveEvery > 0, loop.step % command.saveEvery == 0 { try save(progress) }
     }
-    if curve.last?.step != loop.step { try evaluate(progress, elapsed: Date().timeIntervalSince(start)) }
+    if curve.last?.step != loop.step { try evaluate(progress, elapsed: trainSeconds) }
     try save(progress)
     progress.endLine()
-    printSummary(elapsed: Date().timeIntervalSince(start), skipped: skipped)
+    printSummary(
+      elapsed: Date().timeIntervalSince(start), trainSeconds: trainSeconds, skipped: skipped)
   }
 
   mutating func evaluate(_ progress: ProgressLine, elapsed: Double) throws {
@@ -84,13 +91,13 @@ struct TrainRunner {
     curve.append((loop.step, accuracy, decodedTokens, elapsed))
     progress.note(
       String(
-        format: "eval step %d: held-out greedy %.1f%% (%d/%d, sizes %@), %d tokens decoded, %.0fs",
-        loop.step, 100 * accuracy, correct, total, command.evalSizes, decodedTokens, elapsed))
+        format: "eval step %d: held-out greedy %.1f%% (%d/%d), %d tokens decoded, %.0fs trained",
+        loop.step, 100 * accuracy, correct, total, decodedTokens, elapsed))
     let line = metricsLine(
       step: loop.step,
       metrics: [
         "val/greedy_acc": accuracy, "val/decoded_tokens": Double(decodedTokens),
-        "val/elapsed_s": elapsed,
+        "val/train_seconds": elapsed,
       ])
     let url = root.appendingPathComponent("eval.jsonl")
     if !FileManager.default.fileExists(atPath: url.path) {
@@ -119,14 +126,18 @@ struct TrainRunner {
     try writer.write(step.events)
   }
 
-  func printSummary(elapsed: Double, skipped: Int) {
+  func printSummary(elapsed: Double, trainSeconds: Double, skipped: Int) {
     print("run              \(root.path) (model \(modelName), task \(task.name))")
     print(
-      "sampler          \(command.sampler.rawValue), advantage \(command.trainer.advantage.rawValue), "
+      "sampler          \(command.sampler.rawValue), "
+        + "advantage \(command.trainer.advantage.rawValue), "
         + "\(command.promptsPerStep) prompts × n=\(command.rollout.n) per step")
-    print("steps            \(loop.step) (\(skipped) skipped) in \(ProgressLine.duration(elapsed))")
+    print(
+      "steps            \(loop.step) (\(skipped) skipped) in "
+        + "\(ProgressLine.duration(trainSeconds)) of training, "
+        + "\(ProgressLine.duration(elapsed)) with evaluations")
     print("decoded tokens   \(decodedTokens)")
-    print("held-out greedy  step   accuracy   tokens      time")
+    print("held-out greedy  step   accuracy   tokens  train time")
     for point in curve {
       print(
         String(

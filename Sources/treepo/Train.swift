@@ -58,7 +58,8 @@ struct TrainerOptions: ParsableArguments {
 
   func validate() throws {
     guard TreeWeighting(rawValue: advWeightStrategy) != nil else {
-      throw ValidationError("--adv-weight-strategy \(advWeightStrategy) must be average or group_size")
+      throw ValidationError(
+        "--adv-weight-strategy \(advWeightStrategy) must be average or group_size")
     }
     guard lr > 0, lr.isFinite else { throw ValidationError("--lr \(lr) must be positive") }
     guard ppoEpochs >= 1, miniBatches >= 1, microBatch >= 1 else {
@@ -95,7 +96,8 @@ extension Treepo {
     var sizes = "4"
     @Option(help: "Steps to run (the time budget may end the run earlier).")
     var steps = 1000
-    @Option(help: "Wall-clock budget in minutes (0 = none).")
+    @Option(
+      help: "Budget in minutes of training (rollout + update; evaluations excluded; 0 = none).")
     var timeBudget: Double = 0
     @Option(help: "Held-out greedy evaluation every K steps (0 = only at the start and end).")
     var evalEvery = 10

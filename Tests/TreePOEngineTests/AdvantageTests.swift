@@ -30,13 +30,16 @@ private func close(_ a: [Float], _ b: [Float], tolerance: Float = 1e-5) -> Bool 
   let result = computeAdvantages(handTree, estimator: .tree, weighting: .average)
   // Prompt 0 mean 0.6, group under node 1 = {1, 0, 1} mean 2/3; node 2's group is a singleton
   // (skipped); prompt 1 has one trajectory: baseline 0 as in the reference.
-  let expected: [Float] = [(0.4 + 1.0 / 3) / 2, (-0.6 - 2.0 / 3) / 2, 0.4, -0.6, (0.4 + 1.0 / 3) / 2, 1]
+  let expected: [Float] = [
+    (0.4 + 1.0 / 3) / 2, (-0.6 - 2.0 / 3) / 2, 0.4, -0.6, (0.4 + 1.0 / 3) / 2, 1,
+  ]
   #expect(close(result.rawScores.map { $0[0] }, expected))
 }
 
 @Test func treeEstimatorGroupSizeWeighting() {
   let result = computeAdvantages(handTree, estimator: .tree, weighting: .groupSize)
-  // Weights 5 (prompt) and 3 (node 1): (5·0.4 + 3·(1/3)) / 8 = 0.375, (5·−0.6 + 3·−2/3) / 8 = −0.625.
+  // Weights 5 (prompt) and 3 (node 1): (5·0.4 + 3·(1/3)) / 8 = 0.375,
+  // (5·−0.6 + 3·−2/3) / 8 = −0.625.
   let expected: [Float] = [0.375, -0.625, 0.4, -0.6, 0.375, 1]
   #expect(close(result.rawScores.map { $0[0] }, expected))
 }

@@ -65,7 +65,8 @@ func ppoGradientMatchesFiniteDifferences(aggregation: LossAggregation) {
         entropy
         ? Double(plus.entropies![i]) - Double(minus.entropies![i])
         : Double(plus.logprobs[i]) - Double(minus.logprobs[i])
-      let numeric = (ppoLoss(plus, config: config).loss - ppoLoss(minus, config: config).loss) / step
+      let numeric =
+        (ppoLoss(plus, config: config).loss - ppoLoss(minus, config: config).loss) / step
       let analytic = Double(entropy ? result.dEntropy![i] : result.dLogprob[i])
       let error: Double = abs(numeric - analytic)
       #expect(

@@ -61,7 +61,8 @@ private func makeLoop(seed: UInt64 = 3) -> TrainLoop {
 
   let resumed = makeLoop()  // fresh weights, replaced by the checkpoint's
   try resumed.resume(from: folder)
-  #expect(resumed.step == 2 && resumed.trainer.optimizer.step == original.trainer.optimizer.step - 1)
+  #expect(
+    resumed.step == 2 && resumed.trainer.optimizer.step == original.trainer.optimizer.step - 1)
   let again = try resumed.runStep()
   #expect(again.result.metrics["critic/score/mean"] == next.result.metrics["critic/score/mean"])
   #expect(again.result.metrics["actor/pg_loss"] == next.result.metrics["actor/pg_loss"])

@@ -7,7 +7,8 @@
 func treeBaselineScores(_ trajectories: [Trajectory], weighting: TreeWeighting) -> [Float] {
   // Group key at depth d: the prompt (d = 0) or the node at depth d (ids are unique per rollout).
   func key(_ t: Trajectory, _ d: Int) -> NodeKey {
-    d == 0 ? NodeKey(prompt: t.prompt, node: Int.min) : NodeKey(prompt: t.prompt, node: t.nodes[d - 1])
+    d == 0
+      ? NodeKey(prompt: t.prompt, node: Int.min) : NodeKey(prompt: t.prompt, node: t.nodes[d - 1])
   }
   var sums: [NodeKey: (sum: Double, count: Int)] = [:]
   for t in trajectories {
@@ -106,7 +107,9 @@ func leafLevelResult(
       let k = NodeKey(prompt: t.prompt, node: node)
       let old = sums[k] ?? (0, 0, 0, 0)
       let n = t.responseTokens.count
-      sums[k] = (old.weighted + value * Double(n), old.tokens + n, old.plain + value, old.leaves + 1)
+      sums[k] = (
+        old.weighted + value * Double(n), old.tokens + n, old.plain + value, old.leaves + 1
+      )
     }
   }
   let nodes = orderedNodes(trajectories).map { k in

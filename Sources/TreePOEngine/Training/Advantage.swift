@@ -58,7 +58,8 @@ public func computeAdvantages(
       spread(values, over: trajectory.segmentLengths)
     }
     let whitening = whitenTokens(&tokens)
-    return segmentLevelResult(trajectories, segments: segments, tokens: tokens, whitening: whitening)
+    return segmentLevelResult(
+      trajectories, segments: segments, tokens: tokens, whitening: whitening)
   case .grpo, .drgrpo:
     let scores = grpoScores(trajectories, divideByStd: estimator == .grpo)
     let tokens = broadcast(scores, over: trajectories)

@@ -1,7 +1,8 @@
-// The PPO surrogate per token, verl's `compute_policy_loss` (vanilla) with dual clip and clip-higher,
-// plus the optional k3 KL to a frozen reference and entropy bonus. Returns the loss, its gradient
-// with respect to each token's log-probability and entropy (what `TrainingGraph.backward` takes),
-// and verl's metrics. Arithmetic in Double: the numbers are few, and finite differences pin them.
+// The PPO surrogate per token, verl's `compute_policy_loss` (vanilla) with dual clip and
+// clip-higher, plus the optional k3 KL to a frozen reference and entropy bonus. Returns the loss,
+// its gradient with respect to each token's log-probability and entropy (what
+// `TrainingGraph.backward` takes), and verl's metrics. Arithmetic in Double: the numbers are few,
+// and finite differences pin them.
 //
 // Sizes: N response tokens of S sequences, laid end to end (`sequenceLengths` sums to N).
 

@@ -28,8 +28,8 @@ struct PolicyBatch {
     var occurrences: [TokenRef: [TokenRef]] = [:]
     for (row, t) in trajectories.enumerated() {
       precondition(
-        t.segmentLengths.reduce(0, +) == t.responseTokens.count && t.nodes.count
-          == t.segmentLengths.count,
+        t.segmentLengths.reduce(0, +) == t.responseTokens.count
+          && t.nodes.count == t.segmentLengths.count,
         "trajectory \(row): segment lengths \(t.segmentLengths) do not match its "
           + "\(t.nodes.count) nodes and \(t.responseTokens.count) response tokens")
       var refs: [TokenRef] = []
@@ -63,7 +63,9 @@ struct PolicyBatch {
   }
 
   /// Position (in the input sequence) that predicts response token `index` of `row`.
-  func position(_ row: Int, _ index: Int) -> Int { trajectories[row].promptTokens.count - 1 + index }
+  func position(_ row: Int, _ index: Int) -> Int {
+    trajectories[row].promptTokens.count - 1 + index
+  }
 
   /// Per node, the summed log-probability of its tokens before and after an update.
   func nodeChanges(before: [[Float]], after: [[Float]]) -> [NodeLogprobChange] {

@@ -142,7 +142,9 @@ public final class PolicyTrainer {
       let groups = max(1, min(config.miniBatches, prompts.count))
       for g in 0..<groups {
         let chosen = Set(prompts.enumerated().filter { $0.offset % groups == g }.map(\.element))
-        let rows = batch.trajectories.indices.filter { chosen.contains(batch.trajectories[$0].prompt) }
+        let rows = batch.trajectories.indices.filter {
+          chosen.contains(batch.trajectories[$0].prompt)
+        }
         graph.zeroGradients()
         var m = accumulatePolicyGradient(batch, rows: rows, old: old, reference: reference)
         let loss = m["actor/loss"] ?? 0

@@ -90,7 +90,9 @@ public final class TrainLoop {
     try ModelFolder.save(model, tokenizer: tokenizer, to: folder)
     let state = OptimizerState(
       trainer.optimizer,
-      training: ["loop_step": "\(step)", "trainer_step": "\(trainer.step)", "seed": "\(config.seed)"])
+      training: [
+        "loop_step": "\(step)", "trainer_step": "\(trainer.step)", "seed": "\(config.seed)",
+      ])
     try ModelFolder.saveOptimizer(state, to: folder)
     let marker = root.appendingPathComponent(Self.latestFile)
     let temp = root.appendingPathComponent(Self.latestFile + ".tmp-\(getpid())")
