@@ -155,3 +155,17 @@ func countdownBrokenPrefixesAreNotViable(broken: String) {
   }
   #expect(String(code) == "aob.r.ppppppp.aob.r.p.$")
 }
+
+@Test func countdownProblemsArePinned() {
+  // Pinned so that a change to the generator (which would silently change the held-out set) fails
+  // here; bench/peers/torch_countdown.py --check prints the same problems from its Python port.
+  let expected = [
+    (Split.train, 0, "7 0 3 1>4:", "3+1=4(0 4 7)7*0=0(0 4)4+0=4(4)$"),
+    (.train, 2, "8 0 4 7>9:", "7+4=1(0 1 8)1+0=1(1 8)8+1=9(9)$"),
+    (.heldOut, 1, "3 7 2 7>1:", "7+7=4(2 3 4)4*2=8(3 8)8+3=1(1)$"),
+  ]
+  for (split, index, prompt, reference) in expected {
+    let p = task.problem(split: split, index: index, size: 4)
+    #expect(p.prompt == prompt && p.reference == reference, "\(split) \(index)")
+  }
+}
