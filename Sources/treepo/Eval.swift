@@ -22,6 +22,7 @@ extension Treepo {
     @Option(help: "Sampling temperature.") var temperature: Float = 1
     @Option(help: "Seed of the samples.") var seed: UInt64 = 0
     @Option(help: "OpenBLAS threads.") var threads = 1
+    @Option(help: "Greedy completions to show per size, with their verdicts.") var show = 0
     @Flag(help: "Print JSON instead of the table.") var json = false
 
     func validate() throws {
@@ -39,7 +40,8 @@ extension Treepo {
       let sampler = ModelCompletionSampler(model: model, stopToken: tokenizer.eosId)
       let config = EvaluationConfig(
         sizes: Array(numbers.range), problemsPerSize: problems, samples: samples,
-        temperature: temperature, maxTokens: model.config.maxPositions, seed: seed)
+        temperature: temperature, maxTokens: model.config.maxPositions, seed: seed,
+        examples: show)
       let progress = ProgressLine(label: "eval")
       progress.update(fraction: 0, fields: ["\(problems) problems × \(numbers) numbers"], force: true)
       let evaluator = Evaluator(task: task, tokenizer: tokenizer, sampler: sampler)
@@ -54,6 +56,10 @@ extension Treepo {
         print("\(folder.path) on held-out \(task.name) (\(problems) per size, "
           + "\(ProgressLine.duration(progress.elapsed))):")
         print(report.table)
+        for r in report.bySize where !r.greedyExamples.isEmpty {
+          print("\ngreedy completions, \(r.size) numbers:")
+          r.greedyExamples.forEach { print("  " + $0) }
+        }
       }
     }
   }

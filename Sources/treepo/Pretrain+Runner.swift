@@ -4,10 +4,17 @@
 import Foundation
 import TreePOEngine
 
+enum TimeBudget {
+  /// Seconds of wall-clock time.
+  case wall(Double)
+  /// Seconds of this process's CPU time.
+  case cpu(Double)
+}
+
 final class PretrainRunner {
   let trainer: Pretrainer
   let out: URL
-  let timeBudget: TimeInterval?
+  let budget: TimeBudget?
   let evalEvery: Int
   let evalProblems: Int
   let checkpointEvery: Int
@@ -16,15 +23,17 @@ final class PretrainRunner {
   private(set) var lastLoss: Float = .nan
   private var smoothedLoss: Float?
   private(set) var trainSeconds: TimeInterval = 0
+  /// Process CPU time of the training steps: on a shared machine wall time counts others' work.
+  private(set) var trainCPUSeconds: Double = 0
   private(set) var history: [(step: Int, accuracy: Double)] = []
 
   init(
-    trainer: Pretrainer, out: URL, timeBudget: TimeInterval?, evalEvery: Int, evalProblems: Int,
+    trainer: Pretrainer, out: URL, budget: TimeBudget?, evalEvery: Int, evalProblems: Int,
     checkpointEvery: Int
   ) {
     self.trainer = trainer
     self.out = out
-    self.timeBudget = timeBudget
+    self.budget = budget
     self.evalEvery = evalEvery
     self.evalProblems = evalProblems
     self.checkpointEvery = checkpointEvery
@@ -32,11 +41,14 @@ final class PretrainRunner {
 
   func run() throws {
     let start = Date()
+    let cpuStart = processCPUSeconds()
     let firstStep = trainer.step
     while trainer.step < trainer.config.totalSteps {
       let t0 = Date()
+      let cpu0 = processCPUSeconds()
       let r = try trainer.trainStep()
       trainSeconds += Date().timeIntervalSince(t0)
+      trainCPUSeconds += processCPUSeconds() - cpu0
       guard r.loss.isFinite else {
         try? trainer.saveCheckpoint(in: out)
         throw PretrainError("the loss became \(r.loss) at step \(r.step); try a lower --lr")
@@ -44,13 +56,17 @@ final class PretrainRunner {
       positions += r.positions
       lastLoss = r.loss
       smoothedLoss = smoothedLoss.map { 0.95 * $0 + 0.05 * r.loss } ?? r.loss
-      let elapsed = Date().timeIntervalSince(start)
-      if let budget = timeBudget {
+      if let budget {
         // Fit the schedule to the speed so far (evaluations included), re-fitted as load varies.
+        let (limit, elapsed) =
+          switch budget {
+          case .wall(let s): (s, Date().timeIntervalSince(start))
+          case .cpu(let s): (s, processCPUSeconds() - cpuStart)
+          }
         let done = trainer.step - firstStep
-        if done >= 10 && (done % 10 == 0 || elapsed >= budget) {
+        if done >= 10 && (done % 10 == 0 || elapsed >= limit) {
           let perStep = elapsed / Double(done)
-          trainer.setTotalSteps(trainer.step + Int(max(0, budget - elapsed) / perStep))
+          trainer.setTotalSteps(trainer.step + Int(max(0, limit - elapsed) / perStep))
         }
       }
       let step = trainer.step
@@ -106,8 +122,10 @@ final class PretrainRunner {
       "steps      \(startStep) → \(trainer.step) (batch \(c.batchSize), peak lr \(c.learningRate), "
         + "seed \(c.seed))",
       String(
-        format: "time       %@ training, %.0f positions/s, %d positions; final loss %.4f",
-        ProgressLine.duration(trainSeconds), Double(positions) / max(trainSeconds, 1e-9),
+        format: "time       %@ training (%@ CPU), %.0f positions/s (%.0f per CPU second), "
+          + "%d positions; final loss %.4f",
+        ProgressLine.duration(trainSeconds), ProgressLine.duration(trainCPUSeconds),
+        Double(positions) / max(trainSeconds, 1e-9), Double(positions) / max(trainCPUSeconds, 1e-9),
         positions, lastLoss),
     ]
     if !history.isEmpty {

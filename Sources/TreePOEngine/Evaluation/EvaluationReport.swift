@@ -15,6 +15,8 @@ public struct SizeResult: Codable, Sendable, Equatable {
   public var passCount = 0
   public var sampleFailures: [String: Int] = [:]
   public var sampleTokens = 0
+  /// The first few greedy completions: prompt, completion and verdict (`ok` or the reason).
+  public var greedyExamples: [String] = []
 
   public init(size: Int, problems: Int, samples: Int) {
     self.size = size

@@ -13,11 +13,14 @@ public struct EvaluationConfig: Sendable, Equatable {
   /// Completion tokens at most (the model's context minus the prompt is a natural choice).
   public var maxTokens: Int
   public var seed: UInt64
+  /// Greedy completions kept per size in the report, to see what the model writes.
+  public var examples: Int
 
   public init(
     sizes: [Int] = [3, 4, 5, 6], problemsPerSize: Int = 200, samples: Int = 16,
-    temperature: Float = 1, maxTokens: Int = 64, seed: UInt64 = 0
+    temperature: Float = 1, maxTokens: Int = 64, seed: UInt64 = 0, examples: Int = 0
   ) {
+    self.examples = examples
     self.sizes = sizes
     self.problemsPerSize = problemsPerSize
     self.samples = samples
@@ -57,6 +60,10 @@ public struct Evaluator {
       var result = SizeResult(size: size, problems: problems.count, samples: config.samples)
       for (problem, completions) in zip(problems, greedy) {
         let verdict = verify(problem, completions[0])
+        if result.greedyExamples.count < config.examples {
+          let outcome = verdict.failure?.rawValue ?? "ok"
+          result.greedyExamples.append("\(problem.prompt)\(text(completions[0]))  [\(outcome)]")
+        }
         result.greedyCorrect += verdict.reward > 0 ? 1 : 0
         if let f = verdict.failure { result.greedyFailures[f.rawValue, default: 0] += 1 }
       }
