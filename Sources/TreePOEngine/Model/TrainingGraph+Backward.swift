@@ -33,6 +33,10 @@ extension TrainingGraph {
     let w = model.parameters
     let dw = gradients
     let layout = model.layout
+    let parts = self.parts
+    let (dLogits, dLn, dResid, dQKV, dAttOut, dGateUp, dAct, dScores, positions) =
+      (self.dLogits, self.dLn, self.dResid, self.dQKV, self.dAttOut, self.dGateUp, self.dAct,
+       self.dScores, self.positions)
 
     // Padding positions get zero gradient whatever the caller passed.
     for (b, len) in lengths.enumerated() {
@@ -42,11 +46,19 @@ extension TrainingGraph {
         dEntropyMasked[r] = i < len ? (dEntropy?[r] ?? 0) : 0
       }
     }
-    dLogits.update(repeating: 0, count: n * v)
-    logSoftmaxBackward(
-      dLogits, dLogprob: dLogprobMasked, dEntropy: dEntropy == nil ? nil : dEntropyMasked,
-      logits: logits, logSumExp: logSumExp, entropy: entropies, targets: targets, rows: n,
-      vocab: v)
+    let (dLogprobMasked, dEntropyMasked, logits, logSumExp, entropies, targets) =
+      (self.dLogprobMasked, self.dEntropyMasked, self.logits, self.logSumExp, self.entropies,
+       self.targets)
+    let useEntropy = dEntropy != nil
+    parallelRanges(n, parts: parts) { r in
+      let i = r.lowerBound
+      (dLogits + i * v).update(repeating: 0, count: r.count * v)
+      logSoftmaxBackward(
+        dLogits + i * v, dLogprob: dLogprobMasked + i,
+        dEntropy: useEntropy ? dEntropyMasked + i : nil, logits: logits + i * v,
+        logSumExp: logSumExp + i, entropy: entropies + i, targets: targets + i, rows: r.count,
+        vocab: v)
+    }
     // LM head (tied: its gradient lands in the embedding's slot).
     gemm(dLn, dLogits, w.at(layout.lmHead), m: n, n: c, k: v)
     gemm(dw.at(layout.lmHead), dLogits, lnf, m: v, n: c, k: n, transposeA: true, beta: 1)
@@ -61,10 +73,14 @@ extension TrainingGraph {
       // MLP: resid_next = resid2 + act·Wdownᵀ.
       gemm(dAct, dResid, w.at(p.down), m: n, n: f, k: c)
       gemm(dw.at(p.down), dResid, a.act, m: c, n: f, k: n, transposeA: true, beta: 1)
-      dGateUp.update(repeating: 0, count: n * 2 * f)
-      swigluBackward(
-        dGateUp, dGateUp + f, dAct, a.gateUp, a.gateUp + f, rows: n, n: f, inStride: 2 * f,
-        outStride: f)
+      parallelRanges(n, parts: parts) { r in
+        let dgu = dGateUp + r.lowerBound * 2 * f
+        let gu = a.gateUp + r.lowerBound * 2 * f
+        dgu.update(repeating: 0, count: r.count * 2 * f)
+        swigluBackward(
+          dgu, dgu + f, dAct + r.lowerBound * f, gu, gu + f, rows: r.count, n: f,
+          inStride: 2 * f, outStride: f)
+      }
       gemm(dLn, dGateUp, w.at(p.gate), m: n, n: c, k: 2 * f)
       gemm(dw.at(p.gate), dGateUp, a.ln2, m: 2 * f, n: c, k: n, transposeA: true, beta: 1)
       rmsNormBackward(
@@ -72,22 +88,27 @@ extension TrainingGraph {
       // Attention: resid2 = resid + attOut·Woᵀ.
       gemm(dAttOut, dResid, w.at(p.o), m: n, n: qDim, k: c)
       gemm(dw.at(p.o), dResid, a.attOut, m: c, n: qDim, k: n, transposeA: true, beta: 1)
-      dQKV.update(repeating: 0, count: n * qkvDim)
-      for b in 0..<batch {
+      let lengths = self.lengths
+      parallelForEach(batch, parts: parts) { b in
         let qkv = a.qkv + b * t * qkvDim
         let dqkv = dQKV + b * t * qkvDim
+        dqkv.update(repeating: 0, count: t * qkvDim)
         attentionBackward(
-          dqkv, dqkv + qDim, dqkv + qDim + kvDim, dScores, dAttOut + b * t * qDim,
+          dqkv, dqkv + qDim, dqkv + qDim + kvDim, dScores + b * t * t, dAttOut + b * t * qDim,
           a.probs + b * config.numHeads * t * t, qkv, qkv + qDim, qkv + qDim + kvDim,
           length: lengths[b], capacity: t, heads: config.numHeads, kvHeads: config.numKVHeads,
           headDim: config.headDim, qStride: qkvDim, kvStride: qkvDim, outStride: qDim)
       }
-      ropeBackward(
-        dQKV, positions, model.rope, rows: n, heads: config.numHeads, headDim: config.headDim,
-        stride: qkvDim)
-      ropeBackward(
-        dQKV + qDim, positions, model.rope, rows: n, heads: config.numKVHeads,
-        headDim: config.headDim, stride: qkvDim)
+      parallelRanges(n, parts: parts) { r in
+        let x = dQKV + r.lowerBound * qkvDim
+        let pos = positions + r.lowerBound
+        ropeBackward(
+          x, pos, model.rope, rows: r.count, heads: config.numHeads, headDim: config.headDim,
+          stride: qkvDim)
+        ropeBackward(
+          x + qDim, pos, model.rope, rows: r.count, heads: config.numKVHeads,
+          headDim: config.headDim, stride: qkvDim)
+      }
       gemm(dLn, dQKV, w.at(p.q), m: n, n: c, k: qkvDim)
       gemm(dw.at(p.q), dQKV, a.ln1, m: qkvDim, n: c, k: n, transposeA: true, beta: 1)
       rmsNormBackward(

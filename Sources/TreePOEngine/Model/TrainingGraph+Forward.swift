@@ -52,20 +52,31 @@ extension TrainingGraph {
     let eps = config.rmsNormEps
     let w = model.parameters
     let layout = model.layout
+    let parts = self.parts
+    let positions = self.positions
 
     embeddingForward(
       layers[0].resid, tokens, w.at(layout.embedding), rows: n, channels: c, vocab: v)
     for (l, a) in layers.enumerated() {
       let p = layout.layers[l]
-      rmsNormForward(a.ln1, a.rms1, a.resid, w.at(p.inputNorm), rows: n, channels: c, eps: eps)
+      parallelRanges(n, parts: parts) { r in
+        let i = r.lowerBound
+        rmsNormForward(
+          a.ln1 + i * c, a.rms1 + i, a.resid + i * c, w.at(p.inputNorm), rows: r.count,
+          channels: c, eps: eps)
+      }
       gemm(a.qkv, a.ln1, w.at(p.q), m: n, n: qkvDim, k: c, transposeB: true)
-      ropeForward(
-        a.qkv, positions, model.rope, rows: n, heads: config.numHeads, headDim: config.headDim,
-        stride: qkvDim)
-      ropeForward(
-        a.qkv + qDim, positions, model.rope, rows: n, heads: config.numKVHeads,
-        headDim: config.headDim, stride: qkvDim)
-      for b in 0..<batch {
+      parallelRanges(n, parts: parts) { r in
+        let x = a.qkv + r.lowerBound * qkvDim
+        let pos = positions + r.lowerBound
+        ropeForward(
+          x, pos, model.rope, rows: r.count, heads: config.numHeads, headDim: config.headDim,
+          stride: qkvDim)
+        ropeForward(
+          x + qDim, pos, model.rope, rows: r.count, heads: config.numKVHeads,
+          headDim: config.headDim, stride: qkvDim)
+      }
+      parallelForEach(batch, parts: parts) { b in
         let qkv = a.qkv + b * t * qkvDim
         let out = a.attOut + b * t * qDim
         attentionForward(
@@ -77,18 +88,39 @@ extension TrainingGraph {
       }
       a.resid2.update(from: a.resid, count: n * c)
       gemm(a.resid2, a.attOut, w.at(p.o), m: n, n: c, k: qDim, transposeB: true, beta: 1)
-      rmsNormForward(a.ln2, a.rms2, a.resid2, w.at(p.postNorm), rows: n, channels: c, eps: eps)
+      parallelRanges(n, parts: parts) { r in
+        let i = r.lowerBound
+        rmsNormForward(
+          a.ln2 + i * c, a.rms2 + i, a.resid2 + i * c, w.at(p.postNorm), rows: r.count,
+          channels: c, eps: eps)
+      }
       gemm(a.gateUp, a.ln2, w.at(p.gate), m: n, n: 2 * f, k: c, transposeB: true)
-      swigluForward(a.act, a.gateUp, a.gateUp + f, rows: n, n: f, inStride: 2 * f, outStride: f)
+      parallelRanges(n, parts: parts) { r in
+        let gu = a.gateUp + r.lowerBound * 2 * f
+        swigluForward(
+          a.act + r.lowerBound * f, gu, gu + f, rows: r.count, n: f, inStride: 2 * f,
+          outStride: f)
+      }
       let next = l + 1 < layers.count ? layers[l + 1].resid : finalResid
       next.update(from: a.resid2, count: n * c)
       gemm(next, a.act, w.at(p.down), m: n, n: c, k: f, transposeB: true, beta: 1)
     }
-    rmsNormForward(lnf, rmsf, finalResid, w.at(layout.finalNorm), rows: n, channels: c, eps: eps)
+    let (lnf, rmsf, finalResid, logits) = (self.lnf, self.rmsf, self.finalResid, self.logits)
+    parallelRanges(n, parts: parts) { r in
+      let i = r.lowerBound
+      rmsNormForward(
+        lnf + i * c, rmsf + i, finalResid + i * c, w.at(layout.finalNorm), rows: r.count,
+        channels: c, eps: eps)
+    }
     gemm(logits, lnf, w.at(layout.lmHead), m: n, n: v, k: c, transposeB: true)
-    logSoftmaxForward(
-      logSumExp: logSumExp, entropy: entropies, targetLogprob: targetLogprobs, logits: logits,
-      targets: targets, rows: n, vocab: v)
+    let (logSumExp, entropies, targetLogprobs, targets) =
+      (self.logSumExp, self.entropies, self.targetLogprobs, self.targets)
+    parallelRanges(n, parts: parts) { r in
+      let i = r.lowerBound
+      logSoftmaxForward(
+        logSumExp: logSumExp + i, entropy: entropies + i, targetLogprob: targetLogprobs + i,
+        logits: logits + i * v, targets: targets + i, rows: r.count, vocab: v)
+    }
     for (b, len) in lengths.enumerated() where len < t {
       (targetLogprobs + b * t + len).update(repeating: 0, count: t - len)
       (entropies + b * t + len).update(repeating: 0, count: t - len)

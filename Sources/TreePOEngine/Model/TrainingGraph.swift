@@ -15,6 +15,10 @@ public final class TrainingGraph {
   public let maxLength: Int
   /// d(objective)/d(parameters), same layout as `model.parameters`. `backward` accumulates.
   public let gradients: FloatBuffer
+  /// Threads for the work between GEMMs (row-parallel kernels, per-sequence attention);
+  /// nil follows the OpenBLAS thread count.
+  public var threads: Int?
+  var parts: Int { threads ?? BLASThreads.current }
 
   /// Sequences and padded length of the last `forward`.
   public internal(set) var batch = 0
@@ -53,7 +57,7 @@ public final class TrainingGraph {
   let dGateUp: UnsafeMutablePointer<Float>  // [N, 2F]
   let dAct: UnsafeMutablePointer<Float>  // [N, F]
   let dLogits: UnsafeMutablePointer<Float>  // [N, V]
-  let dScores: UnsafeMutablePointer<Float>  // [T, T]
+  let dScores: UnsafeMutablePointer<Float>  // [B, T, T], one T×T scratch per sequence
   let dLogprobMasked: UnsafeMutablePointer<Float>  // [N]
   let dEntropyMasked: UnsafeMutablePointer<Float>  // [N]
 
@@ -83,7 +87,7 @@ public final class TrainingGraph {
       + 2 * n * f + n * f
     let total = config.numLayers * perLayer + 2 * n * c + n + n * v + 3 * n
       + 2 * n * c + n * qkvDim + n * config.qDim + 2 * n * f + n * f + n * v
-      + maxLength * maxLength + 2 * n
+      + maxBatch * maxLength * maxLength + 2 * n
     activations = FloatBuffer(count: total)
     var cursor = activations.pointer
     func take(_ count: Int) -> UnsafeMutablePointer<Float> {
@@ -113,7 +117,7 @@ public final class TrainingGraph {
     dGateUp = take(2 * n * f)
     dAct = take(n * f)
     dLogits = take(n * v)
-    dScores = take(maxLength * maxLength)
+    dScores = take(maxBatch * maxLength * maxLength)
     dLogprobMasked = take(n)
     dEntropyMasked = take(n)
     precondition(cursor == activations.pointer + total, "activation layout miscounted")
@@ -125,7 +129,12 @@ public final class TrainingGraph {
 
   deinit { tokens.deallocate() }
 
-  public func zeroGradients() { gradients.zero() }
+  public func zeroGradients() {
+    let g = gradients.pointer
+    parallelRanges(gradients.count, parts: parts, minimumPerPart: 1 << 16) { r in
+      (g + r.lowerBound).update(repeating: 0, count: r.count)
+    }
+  }
 
   /// Number of floats in the activation allocation (for memory reports).
   public var activationCount: Int { activations.count }

@@ -63,13 +63,15 @@ public final class AdamW {
       let m = self.m.pointer + group.offset
       let v = self.v.pointer + group.offset
       let keep = group.decay ? 1 - lr * weightDecay : 1
-      for i in 0..<group.count {
-        let gi = g[i]
-        let mi = m[i] + w1 * (gi - m[i])
-        let vi = b2 * v[i] + w2 * gi * gi
-        m[i] = mi
-        v[i] = vi
-        p[i] = p[i] * keep - stepSize * (mi / (vi.squareRoot() / bias2Sqrt + eps))
+      parallelRanges(group.count, parts: BLASThreads.current, minimumPerPart: 1 << 15) { r in
+        for i in r {
+          let gi = g[i]
+          let mi = m[i] + w1 * (gi - m[i])
+          let vi = b2 * v[i] + w2 * gi * gi
+          m[i] = mi
+          v[i] = vi
+          p[i] = p[i] * keep - stepSize * (mi / (vi.squareRoot() / bias2Sqrt + eps))
+        }
       }
     }
   }
