@@ -183,7 +183,7 @@ def main():
         [{"params": decay, "weight_decay": args.weight_decay},
          {"params": no_decay, "weight_decay": 0.0}], lr=args.lr)
 
-    positions, train_seconds = 0, 0.0
+    positions, train_seconds, train_cpu = 0, 0.0, 0.0
     for step in range(args.steps):
         size = sizes[step % len(sizes)]  # PretrainConfig.size(atStep:)
         rows = []
@@ -194,7 +194,7 @@ def main():
         seqs = torch.tensor([a + b for a, b in rows])
         inputs, targets = seqs[:, :-1], seqs[:, 1:].clone()
         targets[:, : len(rows[0][0]) - 1] = -100  # loss on completion tokens only
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         for group in opt.param_groups:
             group["lr"] = lr_at(step, args.lr, min(args.warmup, args.steps), args.steps, 0.1)
         opt.zero_grad(set_to_none=False)
@@ -205,14 +205,18 @@ def main():
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         train_seconds += time.perf_counter() - start
+        train_cpu += time.process_time() - cpu_start
         positions += inputs.numel()
         if step % 50 == 0 or step == args.steps - 1:
             print(f"step {step} loss {loss.item():.4f}", flush=True)
     print(
         f"pretrain engine=torch threads={args.threads} steps={args.steps} "
-        f"positions={positions} seconds={train_seconds:.1f} "
-        f"positions/s={positions / train_seconds:.0f} final_loss={loss.item():.4f}")
+        f"positions={positions} seconds={train_seconds:.1f} cpu_seconds={train_cpu:.1f} "
+        f"positions/s={positions / train_seconds:.0f} "
+        f"positions/cpu_s={positions / train_cpu:.0f} final_loss={loss.item():.4f}")
 
+    if args.eval_problems == 0:
+        return
     model.eval()
     with torch.no_grad():
         for size in sizes:
