@@ -96,6 +96,7 @@ public final class PolicyTrainer {
     let old = logprobs(of: batch, graph: graph)
     let referenceLogprobs = reference.map { logprobs(of: batch, graph: $0).logprobs }
     metrics["timing_s/old_log_prob"] = seconds(since: oldStart)
+    metrics.merge(samplingMismatch(trajectories, recomputed: old.logprobs)) { $1 }
 
     let updateStart = ContinuousClock.now
     let snapshot = Snapshot(model: model, optimizer: optimizer)
@@ -166,6 +167,26 @@ public final class PolicyTrainer {
     metrics["actor/lr"] = Double(optimizer.learningRate)
     return (metrics, nil)
   }
+}
+
+/// How far the sampler's log-probabilities are from the recomputed ones (verl
+/// `training/rollout_probs_diff_*`): near 0 at temperature 1 unless the decoder and the training
+/// graph disagree.
+func samplingMismatch(_ trajectories: [Trajectory], recomputed: [[Float]]) -> [String: Double] {
+  var sum = 0.0
+  var maxDiff = 0.0
+  var count = 0
+  for (t, values) in zip(trajectories, recomputed)
+  where t.samplingLogprobs.count == values.count {
+    for (a, b) in zip(t.samplingLogprobs, values) {
+      let d = abs(Double(a) - Double(b))
+      sum += d
+      maxDiff = max(maxDiff, d)
+      count += 1
+    }
+  }
+  guard count > 0 else { return [:] }
+  return ["rollout/logprob_diff_mean": sum / Double(count), "rollout/logprob_diff_max": maxDiff]
 }
 
 /// Parameters and optimizer state at the start of a step, to undo a step that went non-finite.
