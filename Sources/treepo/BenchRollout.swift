@@ -13,8 +13,8 @@ extension Treepo {
         Each repeat runs the flat sampler and every tree variant back to back with the same seed \
         (seed + repeat), so machine noise hits them alike; ratios are taken per repeat (tree / \
         flat) and their median reported. A variant is a policy, optionally with an entropy \
-        threshold and a fallback cut: fixed, logprob, entropy, entropy-gated:0.3, \
-        entropy-gated:0.3:entropy.
+        threshold, a fallback cut and a width w: fixed, logprob, entropy, entropy-gated:0.3, \
+        entropy-gated:0.3:entropy, entropy-gated:0.3:entropy:3, fixed:::4.
         """)
 
     @Option(help: "Model folder (default: the bundled model).")
@@ -57,9 +57,9 @@ extension Treepo {
     func parseVariants() throws -> [Variant] {
       try variants.split(separator: ",").map { spec in
         let parts = spec.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        guard let policy = DivergencePolicy(rawValue: parts[0]), parts.count <= 3 else {
+        guard let policy = DivergencePolicy(rawValue: parts[0]), parts.count <= 4 else {
           throw ValidationError(
-            "--variants: \"\(spec)\" is not policy[:threshold[:cut]] with a policy among "
+            "--variants: \"\(spec)\" is not policy[:threshold[:cut[:w]]] with a policy among "
               + DivergencePolicy.allCases.map(\.rawValue).joined(separator: ", "))
         }
         var config = rollout.config
@@ -70,12 +70,19 @@ extension Treepo {
           }
           config.entropyThreshold = t
         }
-        if parts.count == 3 {
+        if parts.count >= 3 && !parts[2].isEmpty {
           guard let cut = FallbackCut(rawValue: parts[2]) else {
             throw ValidationError(
               "--variants: \"\(parts[2])\" in \"\(spec)\" is not a fallback cut (uniform, entropy)")
           }
           config.fallbackCut = cut
+        }
+        if parts.count == 4 {
+          guard let w = Int(parts[3]), w >= 1 else {
+            throw ValidationError("--variants: \"\(parts[3])\" in \"\(spec)\" is not a width w ≥ 1")
+          }
+          config.divergence = w
+          if let wMax = config.maxInitialDivergence, wMax < w { config.maxInitialDivergence = w }
         }
         return Variant(label: String(spec), config: config)
       }
