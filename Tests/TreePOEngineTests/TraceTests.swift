@@ -182,3 +182,20 @@ private let everyKind: [TreeEvent] = [
       "Cannot open trace file \(missing.path): No such file or directory.")
   ) { try Trace.load(missing) }
 }
+
+@Test func wrongTypeNamesTheFieldWithItsPath() throws {
+  let url = try write(
+    headerLine + "{\"kind\":\"node_spawned\",\"prompt\":0,\"node\":\"3\",\"depth\":1,"
+      + "\"reason\":\"initial\"}\n", to: "type.jsonl")
+  #expect(
+    throws: TraceError("\(url.path): line 2 is not a valid event (bad value at \"node\").")
+  ) { try Trace.load(url) }
+  let nested = try write(
+    headerLine + "{\"kind\":\"rollout_started\",\"rollout\":0,\"sampler\":\"tree\","
+      + "\"prompts\":[{\"index\":0,\"text\":5,\"tokenIds\":[]}],\"config\":{}}\n",
+    to: "nested.jsonl")
+  #expect(
+    throws: TraceError(
+      "\(nested.path): line 2 is not a valid event (bad value at \"prompts.0.text\").")
+  ) { try Trace.load(nested) }
+}

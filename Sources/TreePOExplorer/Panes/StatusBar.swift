@@ -23,9 +23,12 @@ struct StatusBar {
     var parts: [String] = []
     if !explorer.isReplay { parts.append(explorer.state.engineBusy ? "busy" : "idle") }
     if let rollout = explorer.rollout {
-      var where_ = "prompt \(explorer.state.promptPosition + 1)/\(rollout.prompts.count)"
-      if let id = explorer.selectedNode { where_ += " · node \(id)" }
-      parts.append(where_)
+      // The prompt's batch index as the Batch pane and the trace show it, then the position.
+      let position = explorer.state.promptPosition
+      let index = explorer.promptTree?.info.index ?? position
+      var here = "prompt \(index) (\(position + 1)/\(rollout.prompts.count))"
+      if let id = explorer.selectedNode { here += " · node \(id)" }
+      parts.append(here)
     }
     if let timeline = explorer.timeline {
       var t = "event \(grouped(timeline.position))/\(grouped(timeline.events.count))"
