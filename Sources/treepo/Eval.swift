@@ -43,7 +43,8 @@ extension Treepo {
         temperature: temperature, maxTokens: model.config.maxPositions, seed: seed,
         examples: show)
       let progress = ProgressLine(label: "eval")
-      progress.update(fraction: 0, fields: ["\(problems) problems × \(numbers) numbers"], force: true)
+      progress.update(
+        fraction: 0, fields: ["\(problems) problems × \(numbers) numbers"], force: true)
       let evaluator = Evaluator(task: task, tokenizer: tokenizer, sampler: sampler)
       let report = try evaluator.run(config) { done, total in
         progress.update(
@@ -53,8 +54,9 @@ extension Treepo {
       if json {
         print(report.json())
       } else {
-        print("\(folder.path) on held-out \(task.name) (\(problems) per size, "
-          + "\(ProgressLine.duration(progress.elapsed))):")
+        print(
+          "\(folder.path) on held-out \(task.name) (\(problems) per size, "
+            + "\(ProgressLine.duration(progress.elapsed))):")
         print(report.table)
         for r in report.bySize where !r.greedyExamples.isEmpty {
           print("\ngreedy completions, \(r.size) numbers:")

@@ -72,7 +72,8 @@ final class PretrainRunner {
       let step = trainer.step
       let total = trainer.config.totalSteps
       progress.update(
-        fraction: Double(step) / Double(total),
+        // Measured from this invocation's first step, so a resumed run's ETA is right too.
+        fraction: Double(step - firstStep) / Double(max(total - firstStep, 1)),
         fields: [
           "step \(step)/\(total)", String(format: "loss %.3f", smoothedLoss ?? r.loss),
           String(format: "lr %.2g", r.learningRate),
@@ -85,9 +86,12 @@ final class PretrainRunner {
             maxTokens: trainer.config.model.maxPositions))
         let accuracy = mean(report.bySize.map(\.greedyAccuracy))
         history.append((step, accuracy))
-        let bySize = report.bySize.map { "\($0.size): \(Int(($0.greedyAccuracy * 100).rounded()))%" }
+        let bySize = report.bySize.map {
+          "\($0.size): \(Int(($0.greedyAccuracy * 100).rounded()))%"
+        }
         progress.note(
-          String(format: "step %d  loss %.3f  held-out greedy %.1f%%  (", step, r.loss, 100 * accuracy)
+          String(
+            format: "step %d  loss %.3f  held-out greedy %.1f%%  (", step, r.loss, 100 * accuracy)
             + bySize.joined(separator: ", ") + ")")
       }
       if checkpointEvery > 0 && step % checkpointEvery == 0 && step < total {
@@ -130,7 +134,8 @@ final class PretrainRunner {
     ]
     if !history.isEmpty {
       lines.append(
-        "held-out   " + history.suffix(6).map { "\($0.step): \(Int(($0.accuracy * 100).rounded()))%" }
+        "held-out   "
+          + history.suffix(6).map { "\($0.step): \(Int(($0.accuracy * 100).rounded()))%" }
           .joined(separator: "  "))
     }
     lines.append("")
@@ -141,5 +146,7 @@ final class PretrainRunner {
     return lines.joined(separator: "\n")
   }
 
-  private func mean(_ xs: [Double]) -> Double { xs.isEmpty ? 0 : xs.reduce(0, +) / Double(xs.count) }
+  private func mean(_ xs: [Double]) -> Double {
+    xs.isEmpty ? 0 : xs.reduce(0, +) / Double(xs.count)
+  }
 }

@@ -60,7 +60,9 @@ extension Treepo {
     @Option(help: "Held-out problems per size in the periodic check.") var evalProblems = 64
     @Option(help: "Write a checkpoint every N steps.") var checkpointEvery = 250
     @Option(help: "OpenBLAS threads.") var threads = 1
-    @Flag(help: "Continue the run saved in OUT/checkpoint/ (its settings win).") var resume = false
+    @Flag(
+      help: "Continue the run in OUT/checkpoint/ (its settings win; --steps/--tokens: new total).")
+    var resume = false
 
     func validate() throws {
       let budgets = [steps != nil, tokens != nil, timeBudget != nil, cpuBudget != nil]
@@ -90,6 +92,9 @@ extension Treepo {
         trainer = try Pretrainer.resume(from: outURL)
       } else {
         trainer = try Pretrainer(config: makeConfig())
+      }
+      if resume, let steps {
+        trainer.setTotalSteps(steps)  // a resumed run may be lengthened or shortened
       }
       let config = trainer.config
       if let tokens {
@@ -124,7 +129,8 @@ extension Treepo {
       }
       return PretrainConfig(
         model: model, task: task.name, sizes: numbers.range, batchSize: batchSize,
-        totalSteps: steps ?? (timeBudget != nil || cpuBudget != nil ? 1_000_000 : 2000), warmupSteps: warmup,
+        totalSteps: steps ?? (timeBudget != nil || cpuBudget != nil ? 1_000_000 : 2000),
+        warmupSteps: warmup,
         learningRate: lr, weightDecay: weightDecay, seed: seed)
     }
 

@@ -108,8 +108,10 @@ func countdownBrokenPrefixesAreNotViable(broken: String) {
     return "\(parsed.numbers.sorted())>\(parsed.target)"
   }
   for size in 3...5 {
-    let train = try Set((0..<1500).map { try key(task.problem(split: .train, index: $0, size: size)) })
-    let held = try Set((0..<300).map { try key(task.problem(split: .heldOut, index: $0, size: size)) })
+    let train = try Set(
+      (0..<1500).map { try key(task.problem(split: .train, index: $0, size: size)) })
+    let held = try Set(
+      (0..<300).map { try key(task.problem(split: .heldOut, index: $0, size: size)) })
     #expect(train.isDisjoint(with: held), "size \(size)")
     #expect(held.count > 50, "the held-out set of size \(size) has only \(held.count) problems")
   }

@@ -66,7 +66,9 @@ private func microConfig(steps: Int, seed: UInt64 = 1) -> PretrainConfig {
     #expect("\(error)".contains("max_position_embeddings 40"))
   }
   let missing = URL(fileURLWithPath: "/nonexistent/treepo-run")
-  #expect(throws: PretrainError("there is no checkpoint to resume in /nonexistent/treepo-run/checkpoint")) {
+  #expect(
+    throws: PretrainError("there is no checkpoint to resume in /nonexistent/treepo-run/checkpoint")
+  ) {
     try Pretrainer.resume(from: missing)
   }
 }

@@ -14,8 +14,10 @@ private struct Run {
 private func treepo(_ arguments: [String], cwd: String = "/tmp", env: [String: String] = [:])
   throws -> Run
 {
-  let exe = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(
-    atPath: "/proc/self/exe")).deletingLastPathComponent().appendingPathComponent("treepo")
+  let exe = URL(
+    fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(
+      atPath: "/proc/self/exe")
+  ).deletingLastPathComponent().appendingPathComponent("treepo")
   let dir = FileManager.default.temporaryDirectory
     .appendingPathComponent("treepo-e2e-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
   try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -103,8 +103,9 @@ public struct EvaluationReport: Codable, Sendable, Equatable {
       let order = CountdownTokenClass.allCases.map(\.rawValue) + ["all"]
       for cls in order where entropyByClass[cls] != nil {
         let h = String(format: "%.3f", entropyByClass[cls]!)
-        lines.append("  " + cls.padding(toLength: 15, withPad: " ", startingAt: 0) + h
-          + "  (\(tokensByClass[cls] ?? 0) tokens)")
+        lines.append(
+          "  " + cls.padding(toLength: 15, withPad: " ", startingAt: 0) + h
+            + "  (\(tokensByClass[cls] ?? 0) tokens)")
       }
     }
     return lines.joined(separator: "\n")
@@ -116,7 +117,8 @@ public struct EvaluationReport: Codable, Sendable, Equatable {
   }
   private func reasons(_ counts: [String: Int]) -> String {
     counts.isEmpty
-      ? "-" : counts.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(
+      ? "-"
+      : counts.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(
         separator: ", ")
   }
 }

@@ -73,7 +73,8 @@ public final class ModelCompletionSampler: CompletionSampling {
       active = active.filter(running)
     }
     for (i, job) in jobs.enumerated() {
-      results[job.prompt][job.sample] = SampledCompletion(tokens: tokens[i], entropies: entropies[i])
+      results[job.prompt][job.sample] = SampledCompletion(
+        tokens: tokens[i], entropies: entropies[i])
     }
   }
 }

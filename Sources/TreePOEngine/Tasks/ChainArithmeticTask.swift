@@ -15,10 +15,12 @@ public struct ChainArithmeticTask: ReasoningTask {
       Self.sizes.contains(size), "A chain problem has 2 to 8 numbers; \(size) was asked for.")
     var attempt = 0
     while true {
-      let seed = SplitHash.seed(task: name, split: split, index: index, size: size, attempt: attempt)
+      let seed = SplitHash.seed(
+        task: name, split: split, index: index, size: size, attempt: attempt)
       var rng = SeededRandom(seed: seed)
       let numbers = (0..<size).map { _ in rng.nextInt(10) }
-      let ops = (1..<size).map { _ in ModOperator.allCases[rng.nextInt(ModOperator.allCases.count)] }
+      let ops = (1..<size).map { _ in ModOperator.allCases[rng.nextInt(ModOperator.allCases.count)]
+      }
       let prompt = ChainPrompt(numbers: numbers, ops: ops)
       if SplitHash.split(ofKey: prompt.text) == split {
         return Problem(prompt: prompt.text, reference: prompt.reference, size: size)

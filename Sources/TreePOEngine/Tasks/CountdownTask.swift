@@ -1,5 +1,6 @@
 // Countdown mod 10: combine all the numbers with + - * (mod 10), two at a time, until only the
-// target is left. Prompt `6 6 9 0 7>8:`; completion `9*6=4(0 4 6 7)6+0=6(4 6 7)7*6=2(2 4)4*2=8(8)$`:
+// target is left. Prompt `6 6 9 0 7>8:`; completion:
+// `9*6=4(0 4 6 7)6+0=6(4 6 7)7*6=2(2 4)4*2=8(8)$`:
 // each step is `a op b=c` followed by the whole pool after the step (the result included), sorted;
 // the chain ends when one number — the target — is left, then `$`. `+` and `*` are written larger
 // operand first. Problems are made by a random forward chain, so each has at least one solution.
@@ -16,7 +17,8 @@ public struct CountdownTask: ReasoningTask {
       Self.sizes.contains(size), "A Countdown problem has 2 to 6 numbers; \(size) was asked for.")
     var attempt = 0
     while true {
-      let seed = SplitHash.seed(task: name, split: split, index: index, size: size, attempt: attempt)
+      let seed = SplitHash.seed(
+        task: name, split: split, index: index, size: size, attempt: attempt)
       var rng = SeededRandom(seed: seed)
       let (prompt, steps) = Self.randomChain(size: size, using: &rng)
       if SplitHash.split(ofKey: prompt.canonicalKey) == split {

@@ -39,13 +39,15 @@ public final class Pretrainer {
     self.task = try TaskCatalog.task(named: config.task)
     self.step = step
     guard tokenizer.vocabSize <= config.model.vocabSize else {
-      throw PretrainError("the model's vocab_size \(config.model.vocabSize) is smaller than "
-        + "the task vocabulary (\(tokenizer.vocabSize) tokens)")
+      throw PretrainError(
+        "the model's vocab_size \(config.model.vocabSize) is smaller than "
+          + "the task vocabulary (\(tokenizer.vocabSize) tokens)")
     }
     let longest = Self.longestInput(task: task, tokenizer: tokenizer, sizes: config.sizes)
     guard longest <= config.model.maxPositions else {
-      throw PretrainError("\(config.task) traces of size \(config.maxSize) need \(longest) "
-        + "positions but the model has max_position_embeddings \(config.model.maxPositions)")
+      throw PretrainError(
+        "\(config.task) traces of size \(config.maxSize) need \(longest) "
+          + "positions but the model has max_position_embeddings \(config.model.maxPositions)")
     }
     graph = TrainingGraph(model: model, maxBatch: config.batchSize, maxLength: longest)
     optimizer = AdamW(
@@ -54,7 +56,9 @@ public final class Pretrainer {
   }
 
   /// The most input positions any trace of these sizes needs (prompt + completion − 1).
-  static func longestInput(task: any ReasoningTask, tokenizer: CharTokenizer, sizes: ClosedRange<Int>)
+  static func longestInput(
+    task: any ReasoningTask, tokenizer: CharTokenizer, sizes: ClosedRange<Int>
+  )
     -> Int
   {
     var longest = 1
