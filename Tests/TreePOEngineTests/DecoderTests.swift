@@ -50,6 +50,25 @@ import TreePOEngine
     }
   }
 
+  @Test(arguments: [(1, 64), (2, 64), (2, 0), (3, 1)])
+  func threadsAndKernelsGiveTheSameLogits(_ setting: (threads: Int, skinnyRowLimit: Int)) throws {
+    let decoder = session()
+    decoder.threads = setting.threads
+    decoder.skinnyRowLimit = setting.skinnyRowLimit
+    let prompts = [[1, 2, 3, 4, 5, 6, 7], [9, 8], [4, 4, 4, 4, 4]]
+    let seqs = prompts.map { _ in decoder.cache.newSequence() }
+    let first = try decoder.prefill(seqs, prompts: prompts)
+    for b in 0..<3 {
+      let expected = reference.logits(prompts[b])
+      #expect(relativeError(first[b], expected[prompts[b].count - 1]) <= tolerance)
+    }
+    let next = try decoder.step(seqs, tokens: [0, 1, 2])
+    for b in 0..<3 {
+      let expected = reference.logits(prompts[b] + [b])
+      #expect(relativeError(next[b], expected[prompts[b].count]) <= tolerance)
+    }
+  }
+
   @Test func forkedSequencesEqualARecomputeAndLeaveTheParentUnchanged() throws {
     let decoder = session()
     let prompt = [3, 1, 4, 1, 5, 9]  // ends mid-page: the last page is shared and partial

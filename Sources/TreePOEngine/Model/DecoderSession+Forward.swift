@@ -1,3 +1,5 @@
+import Dispatch
+
 // One forward over the rows laid out by `run`: the flat list of kernel calls of a Llama decoder,
 // with K/V written into the pages and attention read from them.
 
@@ -21,7 +23,7 @@ extension DecoderSession {
     for (l, layer) in layout.layers.enumerated() {
       // Attention block.
       rmsNormForward(xn.pointer, nil, x.pointer, w.at(layer.inputNorm), rows: n, channels: c, eps: eps)
-      gemm(qkv.pointer, xn.pointer, w.at(layer.q), m: n, n: qkvWidth, k: c, transposeB: true)  // [n, qkv]
+      project(qkv.pointer, xn.pointer, w.at(layer.q), m: n, n: qkvWidth, k: c)  // [n, q|k|v]
       rowPositions.withUnsafeBufferPointer { positions in
         ropeForward(
           qkv.pointer, positions.baseAddress!, model.rope, rows: n, heads: config.numHeads,
@@ -31,14 +33,14 @@ extension DecoderSession {
           heads: config.numKVHeads, headDim: config.headDim, stride: qkvWidth)
       }
       storeKeysAndValues(rows: n, layer: l)
-      for r in 0..<n { attendRow(r, layer: l) }
-      gemm(x.pointer, att.pointer, w.at(layer.o), m: n, n: c, k: qDim, transposeB: true, beta: 1)
+      parallelRows(n) { r, worker in attendRow(r, layer: l, worker: worker) }
+      project(x.pointer, att.pointer, w.at(layer.o), m: n, n: c, k: qDim, accumulate: true)
       // MLP block.
       rmsNormForward(xn.pointer, nil, x.pointer, w.at(layer.postNorm), rows: n, channels: c, eps: eps)
-      gemm(gateUp.pointer, xn.pointer, w.at(layer.gate), m: n, n: 2 * f, k: c, transposeB: true)
+      project(gateUp.pointer, xn.pointer, w.at(layer.gate), m: n, n: 2 * f, k: c)  // [n, gate|up]
       swigluForward(
         hidden.pointer, gateUp.pointer, gateUp.pointer + f, rows: n, n: f, inStride: 2 * f)
-      gemm(x.pointer, hidden.pointer, w.at(layer.down), m: n, n: c, k: f, transposeB: true, beta: 1)
+      project(x.pointer, hidden.pointer, w.at(layer.down), m: n, n: c, k: f, accumulate: true)
     }
     // Final norm and LM head, only for the rows whose logits are wanted (contiguous logits rows).
     var wanted = 0
@@ -51,9 +53,55 @@ extension DecoderSession {
       wanted += 1
     }
     if wanted > 0 {
-      gemm(
+      project(
         logits.at(first * config.vocabSize), finalRows.pointer, w.at(layout.lmHead), m: wanted,
-        n: config.vocabSize, k: c, transposeB: true)
+        n: config.vocabSize, k: c)
+    }
+  }
+
+  /// c [m, n] (+)= a [m, k] · wᵀ (w [n, k]): the skinny kernel for the few rows of a step, split by
+  /// output columns over the worker threads; OpenBLAS for prefill-sized calls.
+  func project(
+    _ c: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
+    m: Int, n: Int, k: Int, accumulate: Bool = false
+  ) {
+    guard m <= skinnyRowLimit else {
+      gemm(c, a, w, m: m, n: n, k: k, transposeB: true, beta: accumulate ? 1 : 0)
+      return
+    }
+    let workers = min(threads, max(n / 96, 1))
+    if workers == 1 {
+      skinnyGemmNT(c, a, w, m: m, n: n, k: k, accumulate: accumulate)
+      return
+    }
+    // Column blocks in multiples of 2 (the kernel's W block).
+    // Workers write disjoint column blocks of c and only read a and w.
+    let share = (n / workers + 1) / 2 * 2
+    let pointers = UncheckedSendable((c, a, w))
+    DispatchQueue.concurrentPerform(iterations: workers) { t in
+      let (c, a, w) = pointers.value
+      let start = t * share
+      let end = t == workers - 1 ? n : min(n, start + share)
+      if start < end {
+        skinnyGemmNT(
+          c + start, a, w + start * k, m: m, n: end - start, k: k, accumulate: accumulate, ldc: n)
+      }
+    }
+  }
+
+  /// Runs `body(row, worker)` for rows 0..<n, split into contiguous runs over the worker threads.
+  func parallelRows(_ n: Int, _ body: (Int, Int) -> Void) {
+    let workers = min(threads, n)
+    if workers <= 1 {
+      for r in 0..<n { body(r, 0) }
+      return
+    }
+    // Each worker owns its rows' outputs and its own score scratch; the cache is only read.
+    withoutActuallyEscaping(body) { body in
+      let work = UncheckedSendable(body)
+      DispatchQueue.concurrentPerform(iterations: workers) { t in
+        for r in stride(from: t, to: n, by: workers) { work.value(r, t) }
+      }
     }
   }
 
@@ -76,7 +124,7 @@ extension DecoderSession {
   /// att[r] = softmax(q·Kᵀ/√HD)·V over positions 0...position of row r's sequence, per query head,
   /// with query head h reading KV head h / (NH/NKV). Walks the page table; the query heads of one
   /// KV head are done together so each key and value row is loaded once for the group.
-  func attendRow(_ r: Int, layer: Int) {
+  func attendRow(_ r: Int, layer: Int, worker: Int) {
     let config = model.config
     let hd = config.headDim
     let group = config.groupSize
@@ -88,7 +136,7 @@ extension DecoderSession {
     let maxPositions = config.maxPositions
     let q = qkv.at(r * qkvWidth)
     let out = att.at(r * config.qDim)
-    let s = scores.pointer  // [group, maxPositions]
+    let s = scores.at(worker * group * maxPositions)  // [group, maxPositions]
     planPages[Int(rowPlan[r])].withUnsafeBufferPointer { pages in
       for g in 0..<config.numKVHeads {
         // Scores for the group's query heads.
@@ -122,6 +170,12 @@ extension DecoderSession {
       }
     }
   }
+}
+
+/// Hands pointers and closures to worker threads that touch disjoint memory (see each use).
+private struct UncheckedSendable<Value>: @unchecked Sendable {
+  let value: Value
+  init(_ value: Value) { self.value = value }
 }
 
 /// a[0..<n] = softmax(a[0..<n]).

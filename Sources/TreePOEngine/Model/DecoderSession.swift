@@ -41,6 +41,13 @@ public final class DecoderSession {
   public let maxBatch: Int
   /// Most token positions one forward covers (larger calls are split).
   public let maxRows: Int
+  /// Threads for the step kernels and attention (1...maxThreads); starts at OpenBLAS's count.
+  public var threads: Int {
+    didSet { threads = min(max(threads, 1), maxThreads) }
+  }
+  public let maxThreads: Int
+  /// Calls with at most this many rows use the skinny kernel instead of OpenBLAS (0 = never).
+  public var skinnyRowLimit = 64
 
   // Activations, [R, ·] with R = maxRows.
   let x: FloatBuffer  // [R, C] residual stream
@@ -51,7 +58,7 @@ public final class DecoderSession {
   let hidden: FloatBuffer  // [R, F] silu(gate)·up
   let finalRows: FloatBuffer  // [maxBatch, C] final-normed rows that need logits
   let logits: FloatBuffer  // [maxBatch, V]
-  let scores: FloatBuffer  // [NH/NKV, maxPositions] one row's attention weights for one KV head
+  let scores: FloatBuffer  // [maxThreads, NH/NKV, maxPositions] per worker: one row, one KV head
 
   // Per-row plan of the current forward (preallocated, R entries).
   var rowTokens: [Int32]
@@ -62,7 +69,9 @@ public final class DecoderSession {
   var chunkSeqs: [SequenceID] = []  // scratch for the cache's atomic append
   var chunkCounts: [Int] = []
 
-  public init(model: Model, cache: KVCache, maxBatch: Int = 64, maxRows: Int? = nil) {
+  public init(
+    model: Model, cache: KVCache, maxBatch: Int = 64, maxRows: Int? = nil, maxThreads: Int = 8
+  ) {
     let config = model.config
     precondition(
       cache.numLayers == config.numLayers && cache.kvDim == config.kvDim,
@@ -84,7 +93,9 @@ public final class DecoderSession {
     hidden = FloatBuffer(count: rows * f)
     finalRows = FloatBuffer(count: maxBatch * c)
     logits = FloatBuffer(count: maxBatch * config.vocabSize)
-    scores = FloatBuffer(count: config.groupSize * config.maxPositions)
+    self.maxThreads = max(maxThreads, 1)
+    threads = min(max(BLASThreads.current, 1), self.maxThreads)
+    scores = FloatBuffer(count: self.maxThreads * config.groupSize * config.maxPositions)
     rowTokens = [Int32](repeating: 0, count: rows)
     rowPositions = [Int32](repeating: 0, count: rows)
     rowPlan = [Int32](repeating: 0, count: rows)
