@@ -12,12 +12,12 @@ struct TrainerOptions: ParsableArguments {
   var advantage = AdvantageEstimator.tree
   @Option(help: "Tree estimator weighting (adv_weight_strategy): average | group_size.")
   var advWeightStrategy = "average"
-  @Option(help: "actor.optim.lr.")
-  var lr: Float = 2e-4
+  @Option(help: "actor.optim.lr (5e-5: stable on the bundled model; see docs/benchmarks.md).")
+  var lr: Float = 5e-5
   @Option(help: "actor.ppo_epochs.")
   var ppoEpochs = 1
   @Option(help: "Mini-batches per epoch (one optimizer step each), split by prompt.")
-  var miniBatches = 1
+  var miniBatches = 2
   @Option(help: "Sequences per forward pass (memory); gradients accumulate across them.")
   var microBatch = 32
   @Option(help: "actor.clip_ratio_low.")
