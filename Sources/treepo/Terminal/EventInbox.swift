@@ -1,13 +1,6 @@
 import Foundation
 import TreePOEngine
 
-/// The engine's status as the status bar shows it.
-struct EngineStatus: Sendable, Equatable {
-  var busy: Bool
-  var running: Bool
-  var error: String?
-}
-
 /// Where the engine thread leaves events for the UI thread: a lock-protected list plus a wake-up.
 /// The engine never waits on the UI (appending is O(1) under the lock); the UI takes everything
 /// at once and renders once per batch, so a fast engine costs one frame per wake-up, not per event.

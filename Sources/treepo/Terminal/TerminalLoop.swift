@@ -76,9 +76,7 @@ struct TerminalLoop<Screen: ExplorerScreen> {
       if let inbox {
         let (events, status) = inbox.take()
         for event in events { screen.apply(event) }
-        if let status {
-          screen.setEngineStatus(busy: status.busy, running: status.running, error: status.error)
-        }
+        if let status { show(status) }
         dirty = dirty || !events.isEmpty || status != nil
       }
       if screen.wantsQuit || quitRequested {
@@ -87,6 +85,16 @@ struct TerminalLoop<Screen: ExplorerScreen> {
       }
       if dirty { terminal.draw(screen.render(size: terminal.size)) }
     }
+  }
+
+  /// Failures go to the status bar as errors; other notes ("training is not available yet") as
+  /// messages.
+  private mutating func show(_ status: EngineStatus) {
+    let failed = status.state == .failed
+    screen.setEngineStatus(
+      busy: [.starting, .running, .training].contains(status.state),
+      running: status.state == .running, error: failed ? status.message : nil)
+    if !failed, let message = status.message { screen.setMessage(message) }
   }
 
   private mutating func perform(_ command: ExplorerCommand) {

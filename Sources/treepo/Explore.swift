@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import TreePOEngine
+import TreePOExplorer
+
+extension Treepo {
+  /// `treepo` / `treepo explore`: live TreePO sampling on a real model, with the PPO update on a
+  /// key. The engine runs on its own thread (`EngineSession`); the UI only queues commands.
+  struct Explore: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Open the explorer live on the bundled model (the default command).",
+      discussion: """
+        space decodes one round, r runs/pauses, t trains on the trees on screen, b starts a new \
+        batch, s saves the trace so far, ? lists every key.
+        """)
+
+    @Option(help: "Model folder (default: the bundled model).")
+    var model: String?
+    @Option(help: "Task: countdown | chain.")
+    var task = "countdown"
+    @Option(help: "Prompts per batch.")
+    var batchSize = 4
+    @Option(help: "Problem sizes (numbers per Countdown problem), e.g. 4 or 3-5.")
+    var sizes = "4"
+    @Option(help: "Folder where `s` saves traces.")
+    var traceDir = "."
+    @Option(help: "OpenBLAS threads for the engine.")
+    var threads = 1
+    @OptionGroup var rollout: RolloutOptions
+    @OptionGroup var screen: ScreenOptions
+
+    func validate() throws {
+      if batchSize < 1 { throw ValidationError("--batch-size \(batchSize) must be at least 1") }
+      _ = try parseSizes(sizes)
+    }
+
+    func run() throws {
+      // Everything that can fail on bad input happens before the screen opens.
+      BLASThreads.set(threads)
+      let task = try TaskCatalog.task(named: self.task)
+      let loaded = try LoadedModel(folder: model)
+      let sizes = try parseSizes(self.sizes)
+      let config = rollout.config
+      let header = TraceHeader(
+        model: loaded.name, task: task.name, config: config.dictionary, seed: config.seed)
+      let (model, tokenizer, batchSize) = (loaded.model, loaded.tokenizer, self.batchSize)
+
+      try ScreenSession.run(options: screen) { terminal, wake in
+        let inbox = EventInbox(wake: wake)
+        let recorder = TraceRecorder(header: header, directory: traceDir)
+        let session = EngineSession(
+          events: { event in
+            recorder.append(event)
+            inbox.post(event)
+          },
+          status: { inbox.post($0) },
+          make: {
+            // Built on the engine thread; the trainer updates the model the decoder samples from.
+            EngineParts.live(
+              model: model, task: task, tokenizer: tokenizer, config: config,
+              batchSize: batchSize, sizes: sizes
+            ).training(with: PolicyTrainer(model: model))
+          })
+        var loop = TerminalLoop(
+          screen: Explorer(mode: .live, colorDepth: terminal.colorSupport.depth),
+          terminal: terminal, wake: wake, inbox: inbox, engine: SessionEngine(session),
+          saveTrace: { try recorder.save() })
+        return loop.run()
+      }
+    }
+  }
+}
+
+/// The explorer's engine commands onto the session's queue.
+final class SessionEngine: LiveEngine {
+  let session: EngineSession
+
+  init(_ session: EngineSession) {
+    self.session = session
+  }
+
+  func perform(_ command: ExplorerCommand) {
+    switch command {
+    case .stepRound: session.send(.stepRound)
+    case .toggleRun: session.send(.toggleRun)
+    case .trainStep: session.send(.trainStep)
+    case .newBatch: session.send(.newBatch)
+    case .quit, .redraw, .saveTrace: break
+    }
+  }
+
+  /// A step in progress (a train step can take seconds) must not hold the terminal: wait briefly,
+  /// then leave; the process exit ends the engine thread.
+  func shutdown() {
+    session.shutdown(timeout: 2)
+  }
+}
