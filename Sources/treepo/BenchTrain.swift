@@ -30,7 +30,6 @@ extension Treepo.Bench {
     }
 
     func run() throws {
-      BLASCoreType.reexecIfGeneric()
       BLASThreads.set(threads)
       let config = ModelConfig.bench
       let model = Model(config: config)

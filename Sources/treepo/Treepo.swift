@@ -10,4 +10,11 @@ struct Treepo: ParsableCommand {
       Explore.self, Sample.self, Replay.self, Bench.self, Pretrain.self, Eval.self, Train.self,
     ],
     defaultSubcommand: Explore.self)
+
+  /// Before anything else: OpenBLAS 0.3.21 runs its generic kernels (~8× slower sgemm) on CPUs
+  /// newer than itself unless OPENBLAS_CORETYPE is set before it loads (see BLASCoreType).
+  static func main() {
+    BLASCoreType.reexecIfGeneric()
+    main(nil)
+  }
 }
