@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-# Explorer latency and idle CPU, measured through tmux like a user: starts `TREEPO live`
+# Explorer latency and idle CPU, measured through tmux like a user: starts the live explorer
 # (--batch-size 4 --n 16) on the bundled model, reads the process CPU ticks over 5 s idle, then
 # runs a batch and, while each of 3 PPO steps runs on the engine thread, sends `c` (cycle the
 # colouring) and times until tmux shows the Path pane's new title. Usage: bench/explorer-ui.py BINARY
@@ -32,9 +32,7 @@ lat=[]
 modes=["probability","advantage","entropy"]
 for step in range(1,4):
     tm("send-keys","t"); time.sleep(0.2)
-    busy=0
     for k in range(3):
-        s0=screen()
         tm("send-keys","c"); t=time.time()
         want=modes[(len(lat))%3]
         while "colour: "+want not in screen(): time.sleep(0.001)
@@ -43,7 +41,7 @@ for step in range(1,4):
         training = ("step %d" % step) not in s1
         lat.append((d,training))
     wait(lambda s: ("step %d" % step) in s, 300)
-    tm("send-keys","r"); wait(lambda s: "RUNNING" not in s and "─ done ┐" in s, 300) if False else None
+    # a new batch, run to the end, so the next `t` has finished trees to train on
     tm("send-keys","b"); time.sleep(0.5); tm("send-keys","r"); wait(lambda s: "─ done ┐" in s and "PAUSED" in s, 300)
 ds=sorted(d for d,tr in lat if tr)
 print("key-to-screen while a train step runs: n=%d median %.1f ms max %.1f ms (all: %s)" % (len(ds), 1000*ds[len(ds)//2] if ds else -1, 1000*max(ds) if ds else -1, ["%.0f%s"%(1000*d,"T" if tr else "") for d,tr in lat]))
