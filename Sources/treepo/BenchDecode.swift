@@ -46,13 +46,6 @@ extension Treepo.Bench {
     /// Prompt token j of sequence b; the peer script uses the same formula.
     static func promptToken(_ b: Int, _ j: Int, vocab: Int) -> Int { (b * 7 + j * 3 + 1) % vocab }
 
-    /// CPU time of the whole process (all threads): on a shared, overloaded machine it shows what
-    /// the work costs when wall time mostly shows the queue for a core.
-    static func processCPUMilliseconds() -> Double {
-      var t = timespec()
-      clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
-      return Double(t.tv_sec) * 1000 + Double(t.tv_nsec) / 1e6
-    }
 
     func run() throws {
       BLASThreads.set(threads)
@@ -79,7 +72,7 @@ extension Treepo.Bench {
       var firstTokens: [Int] = []
       for i in 0..<(warmup + repeats) {
         let start = DispatchTime.now().uptimeNanoseconds
-        let cpuStart = Self.processCPUMilliseconds()
+        let cpuStart = processCPUSeconds() * 1000
         let seqs = (0..<sequences).map { _ in decoder.cache.newSequence() }
         var logits = try decoder.prefill(seqs, prompts: prompts)
         var next = [Int](repeating: 0, count: sequences)
@@ -91,15 +84,15 @@ extension Treepo.Bench {
         }
         for seq in seqs { decoder.cache.free(seq) }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
-        let cpu = Self.processCPUMilliseconds() - cpuStart
+        let cpu = processCPUSeconds() * 1000 - cpuStart
         if i >= warmup {
           times.append(elapsed)
           cpuTimes.append(cpu)
         }
         firstTokens = Array(generated.prefix(8))
       }
-      let median = times.sorted()[times.count / 2]
-      let cpuMedian = cpuTimes.sorted()[cpuTimes.count / 2]
+      let median = treepo.median(times)
+      let cpuMedian = treepo.median(cpuTimes)
       let decoded = Double(sequences * tokens)
       print(
         String(

@@ -113,26 +113,15 @@ private struct Timing: CustomStringConvertible {
     var walls: [Double] = []
     var cpus: [Double] = []
     for _ in 0..<repeats {
-      let (w0, c0) = (DispatchTime.now().uptimeNanoseconds, cpuSeconds())
+      let (w0, c0) = (DispatchTime.now().uptimeNanoseconds, processCPUSeconds())
       try body()
-      cpus.append(cpuSeconds() - c0)
+      cpus.append(processCPUSeconds() - c0)
       walls.append(Double(DispatchTime.now().uptimeNanoseconds - w0) / 1e9)
     }
-    return Timing(wall: middle(walls), cpu: middle(cpus))
+    return Timing(wall: treepo.median(walls), cpu: treepo.median(cpus))
   }
 
   var description: String { "\(ms(wall)) ms wall, \(ms(cpu)) ms CPU" }
-}
-
-private func cpuSeconds() -> Double {
-  var t = timespec()
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
-  return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
-}
-
-private func middle(_ xs: [Double]) -> Double {
-  let s = xs.sorted()
-  return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
 }
 
 private func ms(_ seconds: Double) -> String { String(format: "%.2f", seconds * 1000) }

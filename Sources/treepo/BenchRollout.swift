@@ -157,16 +157,3 @@ extension Treepo {
     }
   }
 }
-
-/// CPU time of the whole process (user + system), in seconds.
-func processCPUSeconds() -> Double {
-  var t = timespec()
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
-  return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
-}
-
-func median(_ xs: [Double]) -> Double {
-  let s = xs.sorted()
-  guard !s.isEmpty else { return .nan }
-  return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-}

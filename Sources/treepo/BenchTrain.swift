@@ -52,7 +52,7 @@ extension Treepo.Bench {
       var loss: Double = 0
       for i in 0..<(warmup + repeats) {
         let start = DispatchTime.now().uptimeNanoseconds
-        let cpuStart = Self.processCPUMilliseconds()
+        let cpuStart = processCPUSeconds() * 1000
         graph.zeroGradients()
         graph.forward(
           tokens: tokens, targets: targets, lengths: lengths, batch: batch, length: length)
@@ -62,12 +62,12 @@ extension Treepo.Bench {
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
         if i >= warmup {
           times.append(elapsed)
-          cpuTimes.append(Self.processCPUMilliseconds() - cpuStart)
+          cpuTimes.append(processCPUSeconds() * 1000 - cpuStart)
         }
         loss = -(0..<n).reduce(0) { $0 + Double(graph.targetLogprobs[$1]) } / Double(n)
       }
-      let median = times.sorted()[times.count / 2]
-      let cpuMedian = cpuTimes.sorted()[cpuTimes.count / 2]
+      let median = treepo.median(times)
+      let cpuMedian = treepo.median(cpuTimes)
       let flops = Self.matmulFlops(config, batch: batch, length: length)
       let sgemm = Self.sgemmGflops()
       print(
@@ -92,13 +92,6 @@ extension Treepo.Bench {
       return 3 * (projections + attention)
     }
 
-    /// CPU time of the whole process (all threads): on a shared, loaded machine this is the
-    /// steadier figure for one thread, where wall time also counts time spent waiting to run.
-    static func processCPUMilliseconds() -> Double {
-      var ts = timespec()
-      clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
-      return Double(ts.tv_sec) * 1000 + Double(ts.tv_nsec) / 1e6
-    }
 
     /// OpenBLAS sgemm speed on this machine right now: 1024×1024×1024, best of 5.
     static func sgemmGflops() -> Double {
