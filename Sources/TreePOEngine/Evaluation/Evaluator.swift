@@ -32,10 +32,10 @@ public struct EvaluationConfig: Sendable, Equatable {
 
 public struct Evaluator {
   public let task: any ReasoningTask
-  public let tokenizer: CharTokenizer
+  public let tokenizer: any Tokenizer
   public let sampler: any CompletionSampling
 
-  public init(task: any ReasoningTask, tokenizer: CharTokenizer, sampler: any CompletionSampling) {
+  public init(task: any ReasoningTask, tokenizer: any Tokenizer, sampler: any CompletionSampling) {
     self.task = task
     self.tokenizer = tokenizer
     self.sampler = sampler

@@ -6,7 +6,7 @@
 
 public enum FlatSampler {
   public static func make(
-    decoder: any SegmentDecoding, task: any ReasoningTask, tokenizer: CharTokenizer,
+    decoder: any SegmentDecoding, task: any ReasoningTask, tokenizer: any Tokenizer,
     prompts: [String], config: RolloutConfig, rolloutIndex: Int = 0
   ) throws -> TreeSampler {
     try TreeSampler(

@@ -17,7 +17,7 @@ public final class TreeSampler {
   /// Index of this rollout in its session (the `rollout` field of `RolloutStarted`).
   public let rolloutIndex: Int
   public let task: any ReasoningTask
-  public let tokenizer: CharTokenizer
+  public let tokenizer: any Tokenizer
   let decoder: any SegmentDecoding
 
   struct Node {
@@ -79,7 +79,7 @@ public final class TreeSampler {
   /// Prompts are texts in the task's format (e.g. `6 6 9 0 7>8:`); throws a sentence naming the
   /// bad setting or prompt.
   public init(
-    decoder: any SegmentDecoding, task: any ReasoningTask, tokenizer: CharTokenizer,
+    decoder: any SegmentDecoding, task: any ReasoningTask, tokenizer: any Tokenizer,
     prompts: [String], config: RolloutConfig, kind: SamplerKind = .tree, rolloutIndex: Int = 0
   ) throws {
     try config.validate()

@@ -4,7 +4,7 @@
 public struct EngineParts {
   public var decoder: any SegmentDecoding
   public var task: any ReasoningTask
-  public var tokenizer: CharTokenizer
+  public var tokenizer: any Tokenizer
   public var config: RolloutConfig
   public var sampler: SamplerKind
   /// The prompts of batch `k` (0, 1, 2, …).
@@ -15,7 +15,7 @@ public struct EngineParts {
   public var train: ((_ sampler: TreeSampler, _ step: Int) throws -> [TreeEvent])?
 
   public init(
-    decoder: any SegmentDecoding, task: any ReasoningTask, tokenizer: CharTokenizer,
+    decoder: any SegmentDecoding, task: any ReasoningTask, tokenizer: any Tokenizer,
     config: RolloutConfig, sampler: SamplerKind = .tree,
     prompts: @escaping (_ batch: Int) -> [String],
     train: ((_ sampler: TreeSampler, _ step: Int) throws -> [TreeEvent])? = nil
@@ -32,11 +32,11 @@ public struct EngineParts {
   /// The model on the real engine: a paged KV cache sized for `batchSize` prompts of n paths,
   /// training-split problems of `task` (sizes drawn from `sizes`), `batchSize` per batch.
   public static func live(
-    model: Model, task: any ReasoningTask, tokenizer: CharTokenizer, config: RolloutConfig,
+    model: Model, task: any ReasoningTask, tokenizer: any Tokenizer, config: RolloutConfig,
     sampler: SamplerKind = .tree, batchSize: Int = 4, sizes: ClosedRange<Int> = 3...5
   ) -> EngineParts {
     let decoder = ModelSegmentDecoder(
-      model: model, config: config, prompts: batchSize, stopTokens: [tokenizer.eosId])
+      model: model, config: config, prompts: batchSize, stopTokens: Set(tokenizer.stopIds))
     return EngineParts(
       decoder: decoder, task: task, tokenizer: tokenizer, config: config, sampler: sampler,
       prompts: { batch in

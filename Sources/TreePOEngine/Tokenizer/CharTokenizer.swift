@@ -47,9 +47,12 @@ public struct CharTokenizer: Sendable, Equatable {
 
 public enum TokenizerError: Error, Equatable, CustomStringConvertible {
   case unknownCharacter(Character)
+  /// Any other reason, already a sentence fragment (e.g. from a BPE tokenizer).
+  case invalid(String)
   public var description: String {
     switch self {
     case .unknownCharacter(let c): "the character \"\(c)\" is not in the model's vocabulary"
+    case .invalid(let reason): reason
     }
   }
 }
