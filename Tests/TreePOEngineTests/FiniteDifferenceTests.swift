@@ -6,10 +6,10 @@ import TreePOEngine
 // J = Σ g·logprob + Σ h·entropy exercises both paths of the shared backward.
 
 @Suite struct FiniteDifferenceTests {
-  static func microConfig(tied: Bool) -> ModelConfig {
+  static func microConfig(tied: Bool, bias: Bool = false) -> ModelConfig {
     ModelConfig(
       vocabSize: 11, hiddenSize: 8, intermediateSize: 12, numLayers: 2, numHeads: 2,
-      numKVHeads: 1, maxPositions: 8, tieWordEmbeddings: tied)
+      numKVHeads: 1, maxPositions: 8, tieWordEmbeddings: tied, attentionBias: bias)
   }
 
   struct Setup {
@@ -21,8 +21,8 @@ import TreePOEngine
     let g: [Float]
     let h: [Float]?
 
-    init(tied: Bool, logprobWeight: Float, entropyWeight: Float?) {
-      let config = FiniteDifferenceTests.microConfig(tied: tied)
+    init(tied: Bool, bias: Bool = false, logprobWeight: Float, entropyWeight: Float?) {
+      let config = FiniteDifferenceTests.microConfig(tied: tied, bias: bias)
       model = Model(config: config)
       // A large std so every gradient is well above Float rounding in the differences.
       model.initializeWeights(seed: 11, std: 0.4)
@@ -104,6 +104,10 @@ import TreePOEngine
 
   @Test func bothPathsWithTiedEmbeddingsMatchFiniteDifferences() {
     Self.check(Setup(tied: true, logprobWeight: 0.7, entropyWeight: -0.5))
+  }
+
+  @Test func qkvBiasesMatchFiniteDifferences() {
+    Self.check(Setup(tied: true, bias: true, logprobWeight: 0.7, entropyWeight: -0.5))
   }
 
   @Test func paddingNeverChangesValidPositions() {

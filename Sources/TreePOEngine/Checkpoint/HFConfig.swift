@@ -82,7 +82,7 @@ extension ModelConfig {
     func id(_ v: Int?) -> JSONValue { v.map { .int($0) } ?? .null }
     return .object([
       ("architectures", .array([.string("LlamaForCausalLM")])),
-      ("attention_bias", .bool(false)),
+      ("attention_bias", .bool(attentionBias)),
       ("attention_dropout", .double(0)),
       ("bos_token_id", id(bosTokenId)),
       ("dtype", .string("float32")),

@@ -24,6 +24,9 @@ extension DecoderSession {
       // Attention block.
       rmsNormForward(xn.pointer, nil, x.pointer, w.at(layer.inputNorm), rows: n, channels: c, eps: eps)
       project(qkv.pointer, xn.pointer, w.at(layer.q), m: n, n: qkvWidth, k: c)  // [n, q|k|v]
+      if let bias = layer.qkvBias {
+        addBiasRows(qkv.pointer, w.at(bias), rows: n, width: qkvWidth, stride: qkvWidth)
+      }
       rowPositions.withUnsafeBufferPointer { positions in
         ropeForward(
           qkv.pointer, positions.baseAddress!, model.rope, rows: n, heads: config.numHeads,

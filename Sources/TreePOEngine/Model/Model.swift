@@ -28,12 +28,15 @@ public final class Model: @unchecked Sendable {
     }
   }
 
-  /// Matrices ~ N(0, std²) from `seed`, norm weights 1 (HF LlamaPreTrainedModel defaults).
+  /// Matrices ~ N(0, std²) from `seed`, norm weights 1, biases 0 (HF LlamaPreTrainedModel
+  /// defaults).
   public func initializeWeights(seed: UInt64, std: Float = 0.02) {
     var rng = SeededRandom(seed: seed)
     for spec in layout.tensors {
       let p = parameters.at(spec.offset)
-      if spec.shape.count == 1 {
+      if spec.name.hasSuffix(".bias") {
+        p.update(repeating: 0, count: spec.count)
+      } else if spec.shape.count == 1 {
         p.update(repeating: 1, count: spec.count)
       } else {
         for i in 0..<spec.count { p[i] = rng.nextNormal() * std }

@@ -18,12 +18,14 @@ public struct ModelConfig: Sendable, Equatable, Codable {
   public var tieWordEmbeddings: Bool
   public var bosTokenId: Int?
   public var eosTokenId: Int?
+  /// q/k/v projections carry biases (Qwen2 always; Llama's `attention_bias`).
+  public var attentionBias: Bool
 
   public init(
     vocabSize: Int, hiddenSize: Int, intermediateSize: Int, numLayers: Int, numHeads: Int,
     numKVHeads: Int, headDim: Int? = nil, rmsNormEps: Float = 1e-5, ropeTheta: Float = 10000,
     maxPositions: Int = 128, tieWordEmbeddings: Bool = false, bosTokenId: Int? = nil,
-    eosTokenId: Int? = nil
+    eosTokenId: Int? = nil, attentionBias: Bool = false
   ) {
     self.vocabSize = vocabSize
     self.hiddenSize = hiddenSize
@@ -38,6 +40,27 @@ public struct ModelConfig: Sendable, Equatable, Codable {
     self.tieWordEmbeddings = tieWordEmbeddings
     self.bosTokenId = bosTokenId
     self.eosTokenId = eosTokenId
+    self.attentionBias = attentionBias
+  }
+
+  // Run configs saved before `attentionBias` existed decode as bias-free.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    self.init(
+      vocabSize: try c.decode(Int.self, forKey: .vocabSize),
+      hiddenSize: try c.decode(Int.self, forKey: .hiddenSize),
+      intermediateSize: try c.decode(Int.self, forKey: .intermediateSize),
+      numLayers: try c.decode(Int.self, forKey: .numLayers),
+      numHeads: try c.decode(Int.self, forKey: .numHeads),
+      numKVHeads: try c.decode(Int.self, forKey: .numKVHeads),
+      headDim: try c.decode(Int.self, forKey: .headDim),
+      rmsNormEps: try c.decode(Float.self, forKey: .rmsNormEps),
+      ropeTheta: try c.decode(Float.self, forKey: .ropeTheta),
+      maxPositions: try c.decode(Int.self, forKey: .maxPositions),
+      tieWordEmbeddings: try c.decode(Bool.self, forKey: .tieWordEmbeddings),
+      bosTokenId: try c.decodeIfPresent(Int.self, forKey: .bosTokenId),
+      eosTokenId: try c.decodeIfPresent(Int.self, forKey: .eosTokenId),
+      attentionBias: try c.decodeIfPresent(Bool.self, forKey: .attentionBias) ?? false)
   }
 
   /// Width of all query heads together (NH·HD).

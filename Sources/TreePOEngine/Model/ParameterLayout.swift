@@ -3,7 +3,8 @@
 // Names and shapes follow HF Llama exactly (`model.layers.0.self_attn.q_proj.weight`, [out, in]),
 // so a checkpoint maps one-to-one and projections are `y = x·Wᵀ` (NT GEMM, good for decode).
 // Order: embedding, then per layer (input norm, q, k, v, o, post-attention norm, gate, up, down),
-// final norm, LM head (absent when tied to the embedding).
+// final norm, LM head (absent when tied to the embedding). With `attentionBias`, the q, k and v
+// biases follow the v weight, adjacent too, so the fused q|k|v GEMM gets one fused bias row.
 
 public struct TensorSpec: Sendable, Equatable {
   public let name: String
@@ -17,6 +18,8 @@ public struct LayerOffsets: Sendable, Equatable {
   public let q: Int  // [NH*HD, C]
   public let k: Int  // [NKV*HD, C]
   public let v: Int  // [NKV*HD, C]
+  /// q|k|v biases [NH*HD + 2*NKV*HD] (q, k, v adjacent); nil without `attentionBias`.
+  public let qkvBias: Int?
   public let o: Int  // [C, NH*HD]
   public let postNorm: Int  // [C]
   public let gate: Int  // [F, C]
@@ -50,12 +53,19 @@ public struct ParameterLayout: Sendable, Equatable {
     var layers: [LayerOffsets] = []
     for l in 0..<config.numLayers {
       let p = "model.layers.\(l)."
+      let inputNorm = add(p + "input_layernorm.weight", [c])
+      let q = add(p + "self_attn.q_proj.weight", [config.qDim, c])
+      let k = add(p + "self_attn.k_proj.weight", [config.kvDim, c])
+      let v = add(p + "self_attn.v_proj.weight", [config.kvDim, c])
+      var qkvBias: Int?
+      if config.attentionBias {
+        qkvBias = add(p + "self_attn.q_proj.bias", [config.qDim])
+        _ = add(p + "self_attn.k_proj.bias", [config.kvDim])
+        _ = add(p + "self_attn.v_proj.bias", [config.kvDim])
+      }
       layers.append(
         LayerOffsets(
-          inputNorm: add(p + "input_layernorm.weight", [c]),
-          q: add(p + "self_attn.q_proj.weight", [config.qDim, c]),
-          k: add(p + "self_attn.k_proj.weight", [config.kvDim, c]),
-          v: add(p + "self_attn.v_proj.weight", [config.kvDim, c]),
+          inputNorm: inputNorm, q: q, k: k, v: v, qkvBias: qkvBias,
           o: add(p + "self_attn.o_proj.weight", [c, config.qDim]),
           postNorm: add(p + "post_attention_layernorm.weight", [c]),
           gate: add(p + "mlp.gate_proj.weight", [config.intermediateSize, c]),

@@ -109,6 +109,9 @@ extension TrainingGraph {
           x + qDim, pos, model.rope, rows: r.count, heads: config.numKVHeads,
           headDim: config.headDim, stride: qkvDim)
       }
+      if let bias = p.qkvBias {
+        accumulateBiasGradient(dw.at(bias), dQKV, rows: n, width: qkvDim, stride: qkvDim)
+      }
       gemm(dLn, dQKV, w.at(p.q), m: n, n: c, k: qkvDim)
       gemm(dw.at(p.q), dQKV, a.ln1, m: qkvDim, n: c, k: n, transposeA: true, beta: 1)
       rmsNormBackward(

@@ -66,6 +66,13 @@ extension TrainingGraph {
           channels: c, eps: eps)
       }
       gemm(a.qkv, a.ln1, w.at(p.q), m: n, n: qkvDim, k: c, transposeB: true)
+      if let bias = p.qkvBias {
+        parallelRanges(n, parts: parts) { r in
+          addBiasRows(
+            a.qkv + r.lowerBound * qkvDim, w.at(bias), rows: r.count, width: qkvDim,
+            stride: qkvDim)
+        }
+      }
       parallelRanges(n, parts: parts) { r in
         let x = a.qkv + r.lowerBound * qkvDim
         let pos = positions + r.lowerBound
