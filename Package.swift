@@ -11,6 +11,7 @@ let package = Package(
   products: [
     .executable(name: "treepo", targets: ["treepo"]),
     .library(name: "TreePOEngine", targets: ["TreePOEngine"]),
+    .library(name: "TreePOTrace", targets: ["TreePOTrace"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -22,11 +23,14 @@ let package = Package(
     // No pkgConfig: its -D_XOPEN_SOURCE flags are dropped by SwiftPM anyway (with a warning);
     // the shim header defines what the wide-character API needs and the headers sit on the default path.
     .systemLibrary(name: "CNcursesw", providers: [.apt(["libncursesw5-dev"])]),
+    // The trace format (events, header, writer, reader, JSON): a leaf, the interface between
+    // engine, importers and explorer.
+    .target(name: "TreePOTrace"),
     .target(
-      name: "TreePOEngine", dependencies: ["CBLAS"],
+      name: "TreePOEngine", dependencies: ["TreePOTrace", "CBLAS"],
       swiftSettings: fastMath),
     .target(
-      name: "TreePOExplorer", dependencies: ["TreePOEngine"],
+      name: "TreePOExplorer", dependencies: ["TreePOTrace"],
       swiftSettings: fastMath),
     .executableTarget(
       name: "treepo",
@@ -39,8 +43,9 @@ let package = Package(
       name: "TreePOEngineTests", dependencies: ["TreePOEngine"],
       resources: [.copy("Fixtures")],
       swiftSettings: fastMath),
+    .testTarget(name: "TreePOTraceTests", dependencies: ["TreePOTrace"]),
     .testTarget(
-      name: "TreePOExplorerTests", dependencies: ["TreePOExplorer", "TreePOEngine"],
+      name: "TreePOExplorerTests", dependencies: ["TreePOExplorer", "TreePOTrace"],
       swiftSettings: fastMath),
     // Drives the real release binary in tmux; see Tests/TreepoEndToEndTests.
     .testTarget(

@@ -1,4 +1,4 @@
-import TreePOEngine
+import TreePOTrace
 
 // Key dispatch: the search line and the help overlay take keys first; everything else goes through
 // the KeyMap table. Navigation moves the selection over the Tree pane's visible rows.

@@ -1,4 +1,4 @@
-import TreePOEngine
+import TreePOTrace
 
 // Render: layout, every pane into its area, the help overlay on top, then the colour depth applied
 // to the whole grid (so panes never think about NO_COLOR or 8-colour terminals).

@@ -1,4 +1,4 @@
-import TreePOEngine
+import TreePOTrace
 
 // The pure explorer: events and keys in, a grid of styled cells out. No terminal, no threads.
 // The `treepo` driver calls `apply` for every engine event, `handle` for every key (forwarding the

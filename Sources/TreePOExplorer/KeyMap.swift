@@ -1,4 +1,4 @@
-import TreePOEngine
+import TreePOTrace
 
 // THE table of key bindings. Dispatch (`Explorer.handle`), the `?` help overlay and docs/keys.md
 // are all generated from it, so they cannot disagree. A binding that is unavailable says why.

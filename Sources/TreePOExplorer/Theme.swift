@@ -1,5 +1,5 @@
 import Foundation
-import TreePOEngine
+import TreePOTrace
 
 // Glyphs and styles in one place. Meaning never rests on colour alone: every status has a glyph,
 // advantages carry their sign, and token heat is also bold/underline (NO_COLOR keeps those).

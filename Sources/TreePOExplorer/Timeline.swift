@@ -1,4 +1,4 @@
-import TreePOEngine
+import TreePOTrace
 
 // Replay: all events of a trace and a position in them. Scrubbing re-reduces from the nearest
 // snapshot (one every `snapshotInterval` events), so any jump costs at most that many events.

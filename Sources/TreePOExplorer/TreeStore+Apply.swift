@@ -1,4 +1,4 @@
-import TreePOEngine
+import TreePOTrace
 
 // The reducer: one event in, the store updated. Pure and total — an event about something the store
 // has not seen is counted in `orphanEvents` and otherwise ignored, never a crash.

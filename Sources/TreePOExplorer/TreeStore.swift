@@ -1,4 +1,4 @@
-import TreePOEngine
+import TreePOTrace
 
 // What the events say so far, as plain values: rollouts → prompts → nodes, plus training history.
 // `TreeStore+Apply.swift` is the reducer; nothing else mutates a store. Live mode and replay feed

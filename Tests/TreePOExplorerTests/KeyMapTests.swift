@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TreePOEngine
+import TreePOTrace
 import TreePOExplorer
 
 // The one key table: complete, unambiguous, and the source of docs/keys.md.

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TreePOEngine
+import TreePOTrace
 import TreePOExplorer
 
 // The tree store is a pure reducer: live events and the same events read back from a trace file

@@ -1,5 +1,5 @@
 import Testing
-import TreePOEngine
+import TreePOTrace
 import TreePOExplorer
 
 // Whole-screen snapshots (text + style planes) of the canonical states, at the minimum size 80×24.

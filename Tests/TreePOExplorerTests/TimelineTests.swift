@@ -1,5 +1,5 @@
 import Testing
-import TreePOEngine
+import TreePOTrace
 import TreePOExplorer
 
 // Scrubbing through snapshots gives exactly the state of reducing the prefix from scratch, in any

@@ -1,4 +1,4 @@
-import TreePOEngine
+import TreePOTrace
 
 // The batch's prompts, each with its finished (✓ correct, ✗ wrong) / active / pruned counts and
 // mean reward; the current prompt is marked ▶ and `[`/`]` (or j/k with focus here) moves it.

@@ -1,4 +1,4 @@
-import TreePOEngine
+import TreePOTrace
 
 // Compute accounting of the rollout so far (the sampler's counters): tokens really decoded against
 // what flat sampling of the same trajectories would cost, the saving, shared prefix tokens, KV

@@ -1,5 +1,5 @@
 import Foundation
-import TreePOEngine
+import TreePOTrace
 
 // The selected node: id, depth, tokens, mean entropy, log-probability, spawn reason, how it ended,
 // reward and failure, advantage, and after a train step the change in its log-probability. Spare

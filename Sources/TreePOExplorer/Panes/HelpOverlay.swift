@@ -1,4 +1,4 @@
-import TreePOEngine
+import TreePOTrace
 
 // The `?` overlay, generated from the KeyMap table: every binding by group, with unavailable ones
 // dimmed and the reason beside them.

@@ -1,5 +1,5 @@
 import Foundation
-import TreePOEngine
+import TreePOTrace
 
 // Prompt + the selected node's full path, each token coloured by the current mode (`c` cycles):
 // entropy, probability or advantage, with the legend on the border. Segments are split by a dim

@@ -1,4 +1,4 @@
-import TreePOEngine
+import TreePOTrace
 
 // The last row: mode badge (LIVE · PAUSED · RUNNING · TRAINING · REPLAY), busy/idle, position in
 // the batch (and in the trace when replaying), then the search line, an engine error or a note,

@@ -1,4 +1,4 @@
-import TreePOEngine
+import TreePOTrace
 
 // Training progress with verl's metric names: the last step's score, accuracy, pg_loss, clip
 // fraction, KL, entropy and gradient norm, plus sparklines of score and loss over the steps.

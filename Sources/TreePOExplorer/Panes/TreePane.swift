@@ -1,4 +1,4 @@
-import TreePOEngine
+import TreePOTrace
 
 // The current prompt's rollout tree: box-drawing guides, a status glyph per node, the segment's
 // text, and on the right the entropy bar, reward and signed advantage. Rows out of view are

@@ -1,5 +1,5 @@
 import Testing
-import TreePOEngine
+import TreePOTrace
 import TreePOExplorer
 
 // A click selects the node on that row (or the prompt in the Batch pane); the wheel scrolls the
@@ -21,7 +21,7 @@ import TreePOExplorer
 @Test func wheelScrollsALargeTree() {
   var d = ExplorerDriver(size: .init(width: 100, height: 30))
   d.feed(
-    TreePOEngine.SyntheticTrace(prompts: 1, width: 64, maxDepth: 8, initialDivergence: 24)
+    TreePOTrace.SyntheticTrace(prompts: 1, width: 64, maxDepth: 8, initialDivergence: 24)
       .events())
   #expect(d.explorer.rows.count > 60)
   #expect(d.line(containing: "more below") != nil)

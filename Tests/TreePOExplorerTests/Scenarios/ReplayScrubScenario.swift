@@ -1,5 +1,5 @@
 import Testing
-import TreePOEngine
+import TreePOTrace
 import TreePOExplorer
 
 // Replay opens at the end; < > step one event, { } one round, Home/End jump; the status bar shows

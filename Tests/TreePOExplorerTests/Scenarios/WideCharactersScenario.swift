@@ -1,5 +1,5 @@
 import Testing
-import TreePOEngine
+import TreePOTrace
 import TreePOExplorer
 
 // Text from a BPE model can hold CJK or emoji: two columns each, never split at a pane edge, and

@@ -1,4 +1,4 @@
-import TreePOEngine
+import TreePOTrace
 import TreePOExplorer
 
 // The headless driver scenario tests use: events and keys in, rendered lines out — what the real

@@ -1,4 +1,4 @@
-import TreePOEngine
+import TreePOTrace
 
 // Hand-built events for the canonical scenes the snapshot and scenario tests draw. Two prompts;
 // node ids are unique within the rollout (prompt 1's ids start at 100).

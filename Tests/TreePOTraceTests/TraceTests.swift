@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TreePOEngine
+import TreePOTrace
 
 // Trace round trip and every reader error case (issue 4 item 3).
 
