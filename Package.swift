@@ -39,17 +39,21 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: fastMath),
+    // Test helpers shared by every test target (float-tensor comparison): a target, because SwiftPM
+    // cannot share one source file between test targets. Only test targets link it.
+    .target(name: "TreePOTestSupport", path: "Tests/TreePOTestSupport"),
     .testTarget(
-      name: "TreePOEngineTests", dependencies: ["TreePOEngine"],
+      name: "TreePOEngineTests", dependencies: ["TreePOEngine", "TreePOTestSupport"],
       resources: [.copy("Fixtures")],
       swiftSettings: fastMath),
-    .testTarget(name: "TreePOTraceTests", dependencies: ["TreePOTrace"]),
+    .testTarget(name: "TreePOTraceTests", dependencies: ["TreePOTrace", "TreePOTestSupport"]),
     .testTarget(
-      name: "TreePOExplorerTests", dependencies: ["TreePOExplorer", "TreePOTrace"],
+      name: "TreePOExplorerTests",
+      dependencies: ["TreePOExplorer", "TreePOTrace", "TreePOTestSupport"],
       swiftSettings: fastMath),
     // Drives the real release binary in tmux; see Tests/TreepoEndToEndTests.
     .testTarget(
-      name: "TreepoEndToEndTests", dependencies: ["TreePOEngine"],
+      name: "TreepoEndToEndTests", dependencies: ["TreePOEngine", "TreePOTestSupport"],
       swiftSettings: fastMath),
   ],
   swiftLanguageModes: [.v6]

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TreePOEngine
+import TreePOTestSupport
 
 // The engine against PyTorch/transformers on tiny Llama configs (fixtures from
 // scripts/golden/make_fixtures.py): the HF folder loads through ModelFolder, and logits, loss,
@@ -15,33 +16,14 @@ func goldenURL(_ path: String) throws -> URL {
 }
 
 /// Records one failure naming `name` when `actual` and `expected` differ by more than the
-/// tolerance relative to max |expected|.
+/// tolerance relative to max |expected| (the shared comparison in TreePOTestSupport).
 func expectClose(
   _ name: String, _ actual: [Float], _ expected: [Float], tolerance: Float = goldenTolerance,
   sourceLocation: SourceLocation = #_sourceLocation
 ) {
-  guard actual.count == expected.count else {
-    Issue.record(
-      "\(name): \(actual.count) values, expected \(expected.count)", sourceLocation: sourceLocation)
-    return
-  }
-  let scale = max(expected.reduce(0) { max($0, abs($1)) }, 1e-30)
-  var worst: Float = 0
-  var at = 0
-  for i in actual.indices {
-    let e = abs(actual[i] - expected[i])
-    if !(e <= worst) {  // also catches NaN
-      worst = e
-      at = i
-    }
-  }
-  let relative = worst / scale
-  if !(relative <= tolerance) {
-    let message =
-      "\(name): max error \(worst) at index \(at) (engine \(actual[at]), PyTorch \(expected[at])) "
-      + "is \(relative) of max |value| \(scale), tolerance \(tolerance)"
-    Issue.record(Comment(rawValue: message), sourceLocation: sourceLocation)
-  }
+  expectCloseFloats(
+    name, actual, expected, tolerance: Double(tolerance), relative: true,
+    sourceLocation: sourceLocation)
 }
 
 /// A [B, T] batch from a fixture: ids, lengths, next-token targets (0 where there is none) and

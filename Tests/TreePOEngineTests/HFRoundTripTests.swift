@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TreePOEngine
+import TreePOTestSupport
 
 // Save → load is exact, for untied and tied models, the tokenizer and the optimizer state; writes
 // leave no temporary files behind.
@@ -18,7 +19,7 @@ import TreePOEngine
     #expect(tokenizer == CharTokenizer())
     let expected = seededParameters(config, seed: 11)
     #expect(parameters.count == expected.count)
-    #expect(parameters.array.map(\.bitPattern) == expected.array.map(\.bitPattern))
+    expectIdenticalFloats("loaded parameters", parameters.array, expected.array)
     let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
     #expect(
       files == ["config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json"])
@@ -29,7 +30,8 @@ import TreePOEngine
     _ = try s.savedModel(seed: 1)
     let folder = try s.savedModel(seed: 2)
     let (_, parameters, _) = try ModelFolder.loadParameters(folder)
-    #expect(parameters.array == seededParameters(.micro, seed: 2).array)
+    expectIdenticalFloats(
+      "loaded parameters", parameters.array, seededParameters(.micro, seed: 2).array)
     let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path)
       .filter { $0.contains(".tmp-") }
     #expect(leftovers.isEmpty)
@@ -50,7 +52,8 @@ import TreePOEngine
     #expect(message == "\(blocker.path): could not create it (Is a directory).")
     try FileManager.default.removeItem(at: blocker)
     let (_, parameters, _) = try ModelFolder.loadParameters(folder)
-    #expect(parameters.array == seededParameters(.micro, seed: 1).array)
+    expectIdenticalFloats(
+      "loaded parameters", parameters.array, seededParameters(.micro, seed: 1).array)
   }
 
   @Test func configKeysMatchTransformers() throws {
@@ -108,8 +111,8 @@ import TreePOEngine
     let state = try #require(try ModelFolder.loadOptimizer(folder, parameterCount: count))
     #expect(state.step == 17)
     #expect(state.training == training)
-    #expect(state.m.array == m.array)
-    #expect(state.v.array == v.array)
+    expectIdenticalFloats("optimizer m", state.m.array, m.array)
+    expectIdenticalFloats("optimizer v", state.v.array, v.array)
   }
 }
 
@@ -145,7 +148,9 @@ import TreePOEngine
     let s = Scratch()
     let source = try goldenURL("engine_saved/model")
     let (model, tokenizer) = try ModelFolder.load(source)
-    #expect(model.parameters.array == seededParameters(.engineSaved, seed: 2026).array)
+    expectIdenticalFloats(
+      "loaded parameters", model.parameters.array,
+      seededParameters(.engineSaved, seed: 2026).array)
     try ModelFolder.save(model, tokenizer: tokenizer, to: s.url)
     for file in ["config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json"] {
       let committed = try Data(contentsOf: source.appendingPathComponent(file))

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TreePOEngine
+import TreePOTestSupport
 
 // Forward kernels against direct Double re-computations of their formulas.
 
@@ -121,6 +122,6 @@ import TreePOEngine
     #expect(std > 0.01 && std < 0.03)
     let again = Model(config: config)
     again.initializeWeights(seed: 7)
-    #expect(again.parameters.array == model.parameters.array)
+    expectIdenticalFloats("seed-7 parameters", again.parameters.array, model.parameters.array)
   }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TreePOEngine
+import TreePOTestSupport
 
 @Test func ppoClipFractionsAndLossOnHandCases() {
   // Token 0: A=+1, ratio e^0.5 > 1.28 → clipped high (loss −1.28).
@@ -18,15 +19,15 @@ import TreePOEngine
   let expectedKL: Double = (-0.5 + 0.5 - 1.5 + 0) / 4
   #expect(abs(result.metrics["ppo_kl"]! - expectedKL) < 1e-6)
   // Only the unclipped token carries gradient: −A·ratio / N.
-  #expect(result.dLogprob == [0, 0, 0, -0.25])
+  expectIdenticalFloats("dLogprob", result.dLogprob, [0, 0, 0, -0.25])
 }
 
 @Test func ppoSeqMeanTokenMeanWeightsEachSequenceEqually() {
   let weights = aggregationWeights(sequenceLengths: [1, 3], mode: .seqMeanTokenMean)
   let sixth = 1.0 / 6
-  #expect(weights == [0.5, sixth, sixth, sixth])
+  expectIdenticalFloats("seq-mean-token-mean weights", weights, [0.5, sixth, sixth, sixth])
   let tokenMean = aggregationWeights(sequenceLengths: [1, 3], mode: .tokenMean)
-  #expect(tokenMean == [0.25, 0.25, 0.25, 0.25])
+  expectIdenticalFloats("token-mean weights", tokenMean, [0.25, 0.25, 0.25, 0.25])
 }
 
 /// Log-ratios chosen away from the clip boundaries (0.8, 1.28) and the dual-clip cap, so a central

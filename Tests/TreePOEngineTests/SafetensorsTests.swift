@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TreePOEngine
+import TreePOTestSupport
 
 @Suite struct SafetensorsTests {
   @Test func writesAndReadsF32WithMetadata() throws {
@@ -20,8 +21,8 @@ import TreePOEngine
     #expect(file.tensors.map(\.name) == ["a", "b"])
     #expect(file.tensor(named: "a")?.shape == [2, 3])
     #expect(file.tensor(named: "b")?.shape == [])
-    #expect(file.floats(named: "a")?.map(\.bitPattern) == a.map(\.bitPattern))
-    #expect(file.floats(named: "b") == [42])
+    expectIdenticalFloats("a", try #require(file.floats(named: "a")), a)
+    expectIdenticalFloats("b", try #require(file.floats(named: "b")), [42])
     #expect(file.metadata == ["format": "pt", "note": "quote \" and newline\n"])
   }
 
@@ -36,8 +37,8 @@ import TreePOEngine
     let halves: [UInt16] = [0x3C00, 0xC000, 0x7BFF, 0x0001, 0x3F80, 0xC000, 0x4049]
     for h in halves { bytes += [UInt8(h & 0xFF), UInt8(h >> 8)] }
     let file = try SafetensorsFile(bytes: bytes, path: "mem")
-    #expect(file.floats(named: "h") == [1, -2, 65504, 0x1p-24])
-    #expect(file.floats(named: "b") == [1, -2, 3.140625])
+    expectIdenticalFloats("h", try #require(file.floats(named: "h")), [1, -2, 65504, 0x1p-24])
+    expectIdenticalFloats("b", try #require(file.floats(named: "b")), [1, -2, 3.140625])
   }
 
   @Test func tooShort() {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TreePOEngine
+import TreePOTestSupport
 
 /// An easy task for a tiny random model: reward 1 when the completion starts with a digit
 /// (about half the vocabulary), so a few PPO steps can visibly raise the reward.
@@ -66,7 +67,8 @@ private func makeLoop(seed: UInt64 = 3) -> TrainLoop {
   let again = try resumed.runStep()
   #expect(again.result.metrics["critic/score/mean"] == next.result.metrics["critic/score/mean"])
   #expect(again.result.metrics["actor/pg_loss"] == next.result.metrics["actor/pg_loss"])
-  #expect(resumed.model.parameters.array == original.model.parameters.array)
+  expectIdenticalFloats(
+    "resumed parameters", resumed.model.parameters.array, original.model.parameters.array)
 }
 
 @Test func aDamagedCheckpointMarkerIsOneSentence() throws {
