@@ -155,8 +155,8 @@ func loadFailure(_ url: URL) -> String {
     }
     #expect(
       loadFailure(folder)
-        == "\(s.path("model/config.json")): \"attention_bias\" is true, "
-        + "but the engine has no biases."
+        == "\(s.path("model/config.json")): \"attention_bias\" is true, which in Llama also "
+        + "biases o_proj, but the engine has q/k/v biases only (as Qwen2 uses them)."
     )
   }
 

@@ -68,11 +68,11 @@ def check_tokenizer(tok, where):
     print(f"  tokenizers check ok: {where} encodes and decodes {text!r} like CharTokenizer")
 
 
-def make_model(config, seed):
+def make_model(config, seed, cls=LlamaForCausalLM):
     """A model whose weights are large enough that every path matters: matrices N(0, 0.1^2),
     norm gains 1 + N(0, 0.1^2) (HF's default init would make attention nearly uniform)."""
     torch.manual_seed(seed)
-    model = LlamaForCausalLM(config).float()
+    model = cls(config).float()
     with torch.no_grad():
         for p in model.parameters():
             if p.dim() == 1:

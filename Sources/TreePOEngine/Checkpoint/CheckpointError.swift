@@ -24,6 +24,8 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible {
   case shapeMismatch(path: String, tensor: String, found: [Int], expected: [Int])
   case missingTensor(path: String, tensor: String)
   case unexpectedTensor(path: String, tensor: String)
+  /// Two shards (or one file twice) hold the same tensor.
+  case duplicateTensor(path: String, tensor: String, otherPath: String)
   case optimizerSizeMismatch(path: String, found: Int, expected: Int)
   case badTokenizer(path: String, reason: String)
 
@@ -74,6 +76,8 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible {
       "\(path): tensor \(tensor) is missing."
     case .unexpectedTensor(let path, let tensor):
       "\(path): tensor \(tensor) is not part of this model's config."
+    case .duplicateTensor(let path, let tensor, let otherPath):
+      "\(path): tensor \(tensor) is also in \(otherPath), so the shards disagree."
     case .optimizerSizeMismatch(let path, let found, let expected):
       "\(path): the optimizer state holds \(found) values per moment but the model has "
         + "\(expected) parameters, so it belongs to another model."

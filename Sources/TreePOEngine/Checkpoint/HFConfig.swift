@@ -1,7 +1,8 @@
-// ModelConfig ⇄ HF `config.json` (LlamaForCausalLM). Reading accepts what transformers writes
-// (`rope_theta`, or `rope_parameters.rope_theta` since transformers 5; `head_dim` optional) and
-// applies LlamaConfig's defaults for optional keys; anything the engine would silently get wrong
-// (biases, another activation, RoPE scaling) is refused with the key named.
+// ModelConfig ⇄ HF `config.json` (LlamaForCausalLM, Qwen2ForCausalLM, MistralForCausalLM).
+// Reading accepts what transformers writes (`rope_theta`, or `rope_parameters.rope_theta` since
+// transformers 5; `head_dim` optional) and applies each architecture's config defaults for
+// optional keys (HFConfig+Architecture.swift); anything the engine would silently get wrong
+// (MLP biases, another activation, RoPE scaling, a sliding window) is refused with the key named.
 
 extension ModelConfig {
   /// Parses `config.json` bytes; `path` names the file in errors.
@@ -16,9 +17,8 @@ extension ModelConfig {
       throw .badJSON(path: path, line: 1, column: 1, reason: "expected an object")
     }
     let keys = ConfigKeys(json: json, path: path)
-    try keys.refuse("model_type", unless: "llama")
+    let family = try HFFamily(keys)
     try keys.refuse("hidden_act", unless: "silu")
-    try keys.refuseTrue("attention_bias")
     try keys.refuseTrue("mlp_bias")
     if let scaling = json["rope_scaling"], scaling != .null {
       throw .badValue(
@@ -69,10 +69,14 @@ extension ModelConfig {
       headDim: headDim,
       rmsNormEps: Float(try keys.positiveDouble("rms_norm_eps", default: 1e-6)),
       ropeTheta: Float(ropeTheta),
-      maxPositions: try keys.positiveInt("max_position_embeddings", default: 2048),
+      maxPositions: try keys.positiveInt(
+        "max_position_embeddings", default: family.defaultMaxPositions),
       tieWordEmbeddings: try keys.bool("tie_word_embeddings", default: false),
-      bosTokenId: try keys.tokenId("bos_token_id"),
-      eosTokenId: try keys.tokenId("eos_token_id"))
+      bosTokenId: try keys.tokenIds("bos_token_id").first,
+      eosTokenId: nil,
+      attentionBias: try family.attentionBias(keys))
+    try family.checkSlidingWindow(keys, context: maxPositions)
+    addEOS(try keys.tokenIds("eos_token_id"))
   }
 
   /// The `config.json` transformers writes for this model, with both spellings of the RoPE base
@@ -81,19 +85,23 @@ extension ModelConfig {
   public var hfConfig: JSONValue {
     func id(_ v: Int?) -> JSONValue { v.map { .int($0) } ?? .null }
     return .object([
-      ("architectures", .array([.string("LlamaForCausalLM")])),
-      ("attention_bias", .bool(attentionBias)),
+      // Biased q/k/v without an o_proj bias is Qwen2's block (see HFConfig+Architecture.swift).
+      (
+        "architectures",
+        .array([.string(attentionBias ? "Qwen2ForCausalLM" : "LlamaForCausalLM")])
+      ),
+      ("attention_bias", .bool(false)),
       ("attention_dropout", .double(0)),
       ("bos_token_id", id(bosTokenId)),
       ("dtype", .string("float32")),
-      ("eos_token_id", id(eosTokenId)),
+      ("eos_token_id", eosTokenIds.count > 1 ? .array(eosTokenIds.map { .int($0) }) : id(eosTokenId)),
       ("head_dim", .int(headDim)),
       ("hidden_act", .string("silu")),
       ("hidden_size", .int(hiddenSize)),
       ("intermediate_size", .int(intermediateSize)),
       ("max_position_embeddings", .int(maxPositions)),
       ("mlp_bias", .bool(false)),
-      ("model_type", .string("llama")),
+      ("model_type", .string(attentionBias ? "qwen2" : "llama")),
       ("num_attention_heads", .int(numHeads)),
       ("num_hidden_layers", .int(numLayers)),
       ("num_key_value_heads", .int(numKVHeads)),
@@ -115,7 +123,7 @@ extension ModelConfig {
 }
 
 /// Typed access to config keys, each failure naming the file and the key.
-private struct ConfigKeys {
+struct ConfigKeys {
   let json: JSONValue
   let path: String
   var prefix = ""
@@ -163,19 +171,23 @@ private struct ConfigKeys {
     return b
   }
 
-  /// A token id, or the first of a list (some configs name several EOS ids).
-  func tokenId(_ key: String) throws(CheckpointError) -> Int? {
-    guard let v = value(key) else { return nil }
-    var id = v
-    if case .array(let items) = v, let first = items.first { id = first }
-    guard case .int(let i) = id else {
-      throw .wrongType(
-        path: path, key: prefix + key, expected: "a token id (an integer)", found: id.typeName)
+  /// Token ids: one, or a list (configs name several EOS ids), or none.
+  func tokenIds(_ key: String) throws(CheckpointError) -> [Int] {
+    guard let v = value(key) else { return [] }
+    var items = [v]
+    if case .array(let list) = v { items = list }
+    var ids: [Int] = []
+    for item in items {
+      guard case .int(let i) = item else {
+        throw .wrongType(
+          path: path, key: prefix + key, expected: "a token id (an integer)", found: item.typeName)
+      }
+      guard i >= 0 else {
+        throw .badValue(path: path, key: prefix + key, reason: "is \(i), but token ids are ≥ 0")
+      }
+      ids.append(i)
     }
-    guard i >= 0 else {
-      throw .badValue(path: path, key: prefix + key, reason: "is \(i), but token ids are ≥ 0")
-    }
-    return i
+    return ids
   }
 
   func refuse(_ key: String, unless expected: String) throws(CheckpointError) {
@@ -193,7 +205,7 @@ private struct ConfigKeys {
   func refuseTrue(_ key: String) throws(CheckpointError) {
     if try bool(key, default: false) {
       throw .badValue(
-        path: path, key: prefix + key, reason: "is true, but the engine has no biases")
+        path: path, key: prefix + key, reason: "is true, but the engine has no MLP biases")
     }
   }
 }

@@ -1,9 +1,12 @@
 import Foundation
 
-// A model is a folder, loadable by transformers as a LlamaForCausalLM:
-//   config.json            HF LlamaConfig keys (see HFConfig.swift)
-//   model.safetensors      F32 weights under HF names (F16/BF16 also read)
-//   tokenizer.json         HF tokenizers format (see CharTokenizer+HF.swift)
+// A model is a folder, loadable by transformers as a LlamaForCausalLM (or Qwen2/Mistral):
+//   config.json            HF config keys (see HFConfig.swift)
+//   generation_config.json optional; its eos_token_id (one or a list) adds stop ids
+//   model.safetensors      F32 weights under HF names (F16/BF16 also read), or shards listed by
+//                          model.safetensors.index.json (see ModelFolder+Weights.swift)
+//   tokenizer.json         HF tokenizers format (CharTokenizer+HF.swift; any folder: BPE too,
+//                          see ModelFolder+Any.swift)
 //   tokenizer_config.json  lets AutoTokenizer pick the fast tokenizer (written, not required)
 //   optimizer.safetensors  optional AdamW state for resuming (see OptimizerState.swift)
 // Every file is written atomically, weights first and config last.
@@ -14,6 +17,8 @@ public enum ModelFolder {
   public static let tokenizerFile = "tokenizer.json"
   public static let tokenizerConfigFile = "tokenizer_config.json"
   public static let optimizerFile = "optimizer.safetensors"
+  public static let generationConfigFile = "generation_config.json"
+  public static let weightsIndexFile = "model.safetensors.index.json"
 
   /// The model and tokenizer of the folder at `url`, every file validated first.
   public static func load(_ url: URL) throws(CheckpointError) -> (Model, CharTokenizer) {
@@ -44,28 +49,48 @@ public enum ModelFolder {
   /// Reads the folder's files and checks them against each other; nothing is sized from the
   /// config until the weights file has been found to match it.
   private static func validatedFiles(_ url: URL) throws(CheckpointError)
-    -> (ModelConfig, SafetensorsFile, CharTokenizer)
+    -> (ModelConfig, [SafetensorsFile], CharTokenizer)
   {
+    let folder = try checkedFolder(url)
+    let config = try readConfig(folder)
+    let tokenizerPath = path(folder, tokenizerFile)
+    let tokenizer = try CharTokenizer(
+      hfTokenizer: try FileIO.readAll(tokenizerPath), path: tokenizerPath)
+    try checkVocabulary(tokenizer.vocabSize, of: config, path: tokenizerPath)
+    let weights = try weightFiles(folder)
+    try ParameterLayout(config).validate(weights.files, source: weights.source)
+    return (config, weights.files, tokenizer)
+  }
+
+  /// The folder's path, after checking it is one.
+  static func checkedFolder(_ url: URL) throws(CheckpointError) -> String {
     let folder = url.path
     switch FileIO.kind(folder) {
     case .missing: throw .missingFolder(path: folder)
     case .file: throw .notAFolder(path: folder)
-    case .directory: break
+    case .directory: return folder
     }
+  }
+
+  /// config.json, with generation_config.json's EOS ids added when that file exists.
+  static func readConfig(_ folder: String) throws(CheckpointError) -> ModelConfig {
     let configPath = path(folder, configFile)
-    let config = try ModelConfig(hfConfig: try FileIO.readAll(configPath), path: configPath)
-    let tokenizerPath = path(folder, tokenizerFile)
-    let tokenizer = try CharTokenizer(
-      hfTokenizer: try FileIO.readAll(tokenizerPath), path: tokenizerPath)
-    guard tokenizer.vocabSize <= config.vocabSize else {
-      throw .badTokenizer(
-        path: tokenizerPath,
-        reason: "has \(tokenizer.vocabSize) tokens but config.json's vocab_size is only "
-          + "\(config.vocabSize)")
+    var config = try ModelConfig(hfConfig: try FileIO.readAll(configPath), path: configPath)
+    let generationPath = path(folder, generationConfigFile)
+    if FileIO.kind(generationPath) == .file {
+      config.addEOS(try generationEOS(try FileIO.readAll(generationPath), path: generationPath))
     }
-    let weights = try SafetensorsFile(path: path(folder, weightsFile))
-    try ParameterLayout(config).validate(weights)
-    return (config, weights, tokenizer)
+    return config
+  }
+
+  static func checkVocabulary(_ size: Int, of config: ModelConfig, path: String)
+    throws(CheckpointError)
+  {
+    guard size <= config.vocabSize else {
+      throw .badTokenizer(
+        path: path,
+        reason: "has \(size) tokens but config.json's vocab_size is only \(config.vocabSize)")
+    }
   }
 
   /// Writes the folder (creating it if needed); each file is replaced atomically.

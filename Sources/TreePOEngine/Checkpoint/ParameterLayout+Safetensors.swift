@@ -2,36 +2,55 @@
 // names.
 
 extension ParameterLayout {
-  /// Checks that `file` holds every tensor the layout expects with the expected shape, and
-  /// nothing else of substance. Runs before any buffer is sized from the config, so a damaged
-  /// config cannot make the loader allocate absurd amounts of memory.
-  public func validate(_ file: SafetensorsFile) throws(CheckpointError) {
-    var found: [String: SafetensorsFile.Tensor] = [:]
-    for t in file.tensors { found[t.name] = t }
+  /// Checks that `files` (one file, or the shards of one checkpoint) hold every tensor the layout
+  /// expects with the expected shape, each once, and nothing else of substance. Runs before any
+  /// buffer is sized from the config, so a damaged config cannot make the loader allocate absurd
+  /// amounts of memory.
+  /// `source` names the checkpoint in errors about tensors no file has (the shard index).
+  public func validate(_ files: [SafetensorsFile], source: String? = nil) throws(CheckpointError) {
+    var found: [String: (file: SafetensorsFile, tensor: SafetensorsFile.Tensor)] = [:]
+    for file in files {
+      for t in file.tensors {
+        if let other = found[t.name] {
+          throw .duplicateTensor(path: file.path, tensor: t.name, otherPath: other.file.path)
+        }
+        found[t.name] = (file, t)
+      }
+    }
     for spec in tensors {
-      guard let t = found.removeValue(forKey: spec.name) else {
-        throw .missingTensor(path: file.path, tensor: spec.name)
+      guard let (file, t) = found.removeValue(forKey: spec.name) else {
+        throw .missingTensor(path: source ?? files.first?.path ?? "", tensor: spec.name)
       }
       guard t.shape == spec.shape else {
         throw .shapeMismatch(
           path: file.path, tensor: spec.name, found: t.shape, expected: spec.shape)
       }
     }
-    for t in file.tensors where found[t.name] != nil && !isHarmlessExtra(t) {
+    for (file, t) in found.values where !isHarmlessExtra(t) {
       throw .unexpectedTensor(path: file.path, tensor: t.name)
     }
   }
 
-  /// Validates `file`, then copies every tensor the layout expects into `parameters`.
-  public func load(from file: SafetensorsFile, into parameters: FloatBuffer) throws(CheckpointError)
-  {
+  public func validate(_ file: SafetensorsFile) throws(CheckpointError) { try validate([file]) }
+
+  /// Validates `files`, then copies every tensor the layout expects into `parameters`.
+  public func load(
+    from files: [SafetensorsFile], source: String? = nil, into parameters: FloatBuffer
+  ) throws(CheckpointError) {
     precondition(
       parameters.count == count, "parameter buffer has \(parameters.count), need \(count)")
-    try validate(file)
-    for spec in tensors {
-      // validate() guarantees presence and shape.
-      if let t = file.tensor(named: spec.name) { file.read(t, into: parameters.at(spec.offset)) }
+    try validate(files, source: source)
+    for file in files {
+      for t in file.tensors {
+        // validate() guarantees each expected tensor is in exactly one file, with its shape.
+        if let spec = spec(named: t.name) { file.read(t, into: parameters.at(spec.offset)) }
+      }
     }
+  }
+
+  public func load(from file: SafetensorsFile, into parameters: FloatBuffer) throws(CheckpointError)
+  {
+    try load(from: [file], into: parameters)
   }
 
   /// Tensors HF checkpoints may carry that the engine recomputes or ties: RoPE's inverse

@@ -18,6 +18,8 @@ public struct ModelConfig: Sendable, Equatable, Codable {
   public var tieWordEmbeddings: Bool
   public var bosTokenId: Int?
   public var eosTokenId: Int?
+  /// More ids that end a completion (configs may list several EOS ids, e.g. end-of-turn).
+  public var additionalEosTokenIds: [Int] = []
   /// q/k/v projections carry biases (Qwen2 always; Llama's `attention_bias`).
   public var attentionBias: Bool
 
@@ -61,6 +63,18 @@ public struct ModelConfig: Sendable, Equatable, Codable {
       bosTokenId: try c.decodeIfPresent(Int.self, forKey: .bosTokenId),
       eosTokenId: try c.decodeIfPresent(Int.self, forKey: .eosTokenId),
       attentionBias: try c.decodeIfPresent(Bool.self, forKey: .attentionBias) ?? false)
+    additionalEosTokenIds =
+      try c.decodeIfPresent([Int].self, forKey: .additionalEosTokenIds) ?? []
+  }
+
+  /// Every EOS id, `eosTokenId` first.
+  public var eosTokenIds: [Int] { (eosTokenId.map { [$0] } ?? []) + additionalEosTokenIds }
+
+  /// Adds EOS ids not yet known (the first becomes `eosTokenId` when there is none).
+  public mutating func addEOS(_ ids: [Int]) {
+    for id in ids where !eosTokenIds.contains(id) {
+      if eosTokenId == nil { eosTokenId = id } else { additionalEosTokenIds.append(id) }
+    }
   }
 
   /// Width of all query heads together (NH·HD).
