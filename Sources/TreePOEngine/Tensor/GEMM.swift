@@ -19,6 +19,10 @@ public func gemm(
 
 /// Number of threads OpenBLAS uses for every GEMM in this process.
 public enum BLASThreads {
+  /// Sets the process-wide count. Only a program's start-up calls this (each CLI command, once,
+  /// before any engine work): a GEMM's last bits depend on the count, so changing it while other
+  /// threads compute makes their results depend on timing. Library code never calls it; engine
+  /// types take their thread count as a value.
   public static func set(_ n: Int) { openblas_set_num_threads(Int32(n)) }
   public static var current: Int { Int(openblas_get_num_threads()) }
   public static var coreName: String { String(cString: openblas_get_corename()) }

@@ -25,18 +25,17 @@ public func parallelRanges(
   }
 }
 
-/// Runs `body` for each index in 0..<count on up to `parts` threads while OpenBLAS is held at
-/// one thread, so that GEMMs issued inside (e.g. per-sequence attention) do not fight over the
-/// BLAS thread pool.
+/// Runs `body` for each index in 0..<count on up to `parts` threads. GEMMs issued inside (e.g.
+/// per-sequence attention) run with the process's OpenBLAS thread count like every other GEMM:
+/// that count is set once at start-up and never changed here, because a GEMM is not bit-identical
+/// between 1 and 2 OpenBLAS threads (Haswell kernels) and other threads may be computing at the
+/// same time. Small GEMMs (the usual per-head attention) are single-threaded inside OpenBLAS anyway.
 public func parallelForEach(_ count: Int, parts: Int, _ body: (Int) -> Void) {
   let parts = min(parts, count)
   if parts <= 1 {
     for i in 0..<count { body(i) }
     return
   }
-  let blasThreads = BLASThreads.current
-  BLASThreads.set(1)
-  defer { BLASThreads.set(blasThreads) }
   parallelRanges(count, parts: parts, minimumPerPart: 1) { range in
     for i in range { body(i) }
   }
