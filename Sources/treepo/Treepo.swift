@@ -8,6 +8,7 @@ struct Treepo: ParsableCommand {
     abstract: "Watch, train and replay TreePO reasoning trees on a tiny CPU language model.",
     subcommands: [
       Explore.self, Sample.self, Replay.self, Bench.self, Pretrain.self, Eval.self, Train.self,
+      Models.self,
     ],
     defaultSubcommand: Explore.self)
 
