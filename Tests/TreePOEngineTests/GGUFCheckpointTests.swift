@@ -1,10 +1,12 @@
 import Foundation
 import Testing
 import TreePOEngine
+import TreePOTestSupport
 
 // GGUF files as engine models: a tiny random Llama written as llama.cpp's converter writes it
 // (q/k rows permuted for its RoPE) gives transformers' logits at every position once the engine
-// undoes the permutation; metadata maps to ModelConfig; SHA-256 and the catalog; and, when it is
+// undoes the permutation, and so does a tiny Qwen2 (biases, tied, not permuted); metadata maps to
+// ModelConfig; SHA-256 and the catalog; and, when it is
 // installed in the cache, the real SmolLM2 file's metadata and tensor table.
 
 /// Logits of `tokens` at every position, one token at a time through the KV cache.
@@ -18,24 +20,41 @@ func stepByStepLogits(_ model: Model, tokens: [Int]) throws -> [[Float]] {
   return rows
 }
 
+/// Loads fixture `name`.gguf and compares the engine's logits at every position with
+/// transformers' in `name`.safetensors.
+func expectTransformersLogits(_ name: String, threads: Int) throws -> GGUFCheckpoint {
+  let checkpoint = try GGUFCheckpoint(path: try ggufFixtureURL(name + ".gguf").path)
+  let model = checkpoint.loadModel(threads: threads)
+  let expected = try SafetensorsFile(path: try ggufFixtureURL(name + ".safetensors").path)
+  let ids = try #require(expected.floats(named: "input_ids")).map { Int($0) }
+  let logits = try #require(expected.floats(named: "logits"))
+  let v = checkpoint.config.vocabSize
+  for (t, row) in try stepByStepLogits(model, tokens: ids).enumerated() {
+    expectClose("\(name) logits[\(t)]", row, Array(logits[(t * v)..<((t + 1) * v)]))
+  }
+  return checkpoint
+}
+
 @Test func llamaGGUFGivesTransformersLogitsAtEveryPosition() throws {
-  let checkpoint = try GGUFCheckpoint(path: try ggufFixtureURL("llama_tiny.gguf").path)
-  let c = checkpoint.config
+  let checkpoint = try expectTransformersLogits("llama_tiny", threads: 2)
   #expect(checkpoint.architecture == "llama")
   #expect(
-    c
+    checkpoint.config
       == ModelConfig(
         vocabSize: 64, hiddenSize: 32, intermediateSize: 48, numLayers: 2, numHeads: 4,
         numKVHeads: 2, rmsNormEps: 1e-5, ropeTheta: 10000, maxPositions: 64,
         tieWordEmbeddings: false, bosTokenId: 1, eosTokenId: 2))
-  let model = checkpoint.loadModel(threads: 2)
-  let expected = try SafetensorsFile(path: try ggufFixtureURL("llama_tiny.safetensors").path)
-  let ids = try #require(expected.floats(named: "input_ids")).map { Int($0) }
-  let logits = try #require(expected.floats(named: "logits"))
-  let rows = try stepByStepLogits(model, tokens: ids)
-  for (t, row) in rows.enumerated() {
-    expectClose("logits[\(t)]", row, Array(logits[(t * c.vocabSize)..<((t + 1) * c.vocabSize)]))
-  }
+}
+
+@Test func qwen2GGUFWithBiasesAndTiedEmbeddingGivesTransformersLogits() throws {
+  let checkpoint = try expectTransformersLogits("qwen2_tiny", threads: 1)
+  #expect(checkpoint.architecture == "qwen2")
+  #expect(
+    checkpoint.config
+      == ModelConfig(
+        vocabSize: 64, hiddenSize: 32, intermediateSize: 48, numLayers: 2, numHeads: 4,
+        numKVHeads: 2, rmsNormEps: 1e-6, ropeTheta: 1_000_000, maxPositions: 64,
+        tieWordEmbeddings: true, bosTokenId: 1, eosTokenId: 2, attentionBias: true))
 }
 
 @Test func theFixtureReallyIsPermuted() throws {
@@ -60,8 +79,7 @@ func stepByStepLogits(_ model: Model, tokens: [Int]) throws -> [[Float]] {
   let checkpoint = try GGUFCheckpoint(path: try ggufFixtureURL("llama_tiny.gguf").path)
   let one = checkpoint.loadModel(threads: 1).parameters.array
   let four = checkpoint.loadModel(threads: 4).parameters.array
-  let differs = firstBitDifference(one, four)
-  #expect(differs == nil, "parameter \(differs ?? 0) differs between 1 and 4 threads")
+  expectIdenticalFloats("parameters loaded on 4 threads vs 1", four, one)
 }
 
 @Test func ggufAndHFNamesMapBothWays() {

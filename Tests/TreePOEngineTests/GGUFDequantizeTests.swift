@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TreePOEngine
+import TreePOTestSupport
 
 // Dequantization of every supported ggml type against gguf-py's reference `dequantize` on
 // random blocks (Fixtures/gguf/dequant.gguf, made by scripts/golden/make_gguf_fixtures.py):
@@ -66,12 +67,6 @@ func dequantizationMatchesGGUFPy(_ type: GGMLType) throws {
         block += n
       }
     }
-    let differs = firstBitDifference(whole, pieces)
-    #expect(
-      differs == nil,
-      Comment(
-        rawValue:
-          "\(type.name) split into pieces: element \(differs ?? 0) is \(pieces[differs ?? 0]), "
-          + "not \(whole[differs ?? 0])"))
+    expectIdenticalFloats("\(type.name) split into pieces", pieces, whole)
   }
 }

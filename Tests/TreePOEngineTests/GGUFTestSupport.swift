@@ -124,9 +124,3 @@ func ggufFixtureURL(_ name: String) throws -> URL {
   let root = try #require(Bundle.module.resourceURL, "the test bundle has no resources")
   return root.appendingPathComponent("Fixtures/gguf").appendingPathComponent(name)
 }
-
-/// The first index where two equally long arrays differ bit for bit (nil when identical).
-func firstBitDifference(_ a: [Float], _ b: [Float]) -> Int? {
-  precondition(a.count == b.count, "\(a.count) vs \(b.count) values")
-  return a.indices.first { a[$0].bitPattern != b[$0].bitPattern }
-}

@@ -9,7 +9,8 @@
 //   {arch}.attention.key_length         → headDim (default C / NH)
 //   {arch}.rope.freq_base               → ropeTheta (default 10000)
 //   {arch}.attention.layer_norm_rms_epsilon → rmsNormEps
-//   tokenizer.ggml.tokens (count)       → vocabSize; tied when `output.weight` is absent.
+//   tokenizer.ggml.tokens (count)       → vocabSize; tied when `output.weight` is absent;
+//   biases when `blk.0.attn_q.bias` is present; EOS ids from eos_token_id and eot_token_id.
 // Architectures: `llama` (q/k rows permuted by llama.cpp's converter, undone on load) and `qwen2`
 // (not permuted; q/k/v biases). Loading is in GGUFCheckpoint+Load.swift.
 
@@ -107,7 +108,7 @@ public struct GGUFCheckpoint: Sendable {
     }
     let eos = try r.optionalInt("tokenizer.ggml.eos_token_id")
     let bos = try r.optionalInt("tokenizer.ggml.bos_token_id")
-    return ModelConfig(
+    var config = ModelConfig(
       vocabSize: vocabSize,
       hiddenSize: hidden,
       intermediateSize: try r.int("\(arch).feed_forward_length", in: 1...maxSize),
@@ -117,6 +118,11 @@ public struct GGUFCheckpoint: Sendable {
       ropeTheta: Float(theta),
       maxPositions: try r.int("\(arch).context_length", in: 1...maxSize),
       tieWordEmbeddings: file.tensor(named: "output.weight") == nil,
-      bosTokenId: bos, eosTokenId: eos)
+      bosTokenId: bos, eosTokenId: eos,
+      // Qwen2 always has q/k/v biases, Llama when converted with attention_bias.
+      attentionBias: file.tensor(named: "blk.0.attn_q.bias") != nil)
+    // Chat models end a turn with their end-of-turn token, which may differ from EOS.
+    if let eot = try r.optionalInt("tokenizer.ggml.eot_token_id") { config.addEOS([eot]) }
+    return config
   }
 }
