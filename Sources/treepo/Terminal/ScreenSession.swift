@@ -22,6 +22,7 @@ enum ScreenSession {
   static func run(
     options: ScreenOptions, _ body: (Terminal, WakePipe) throws -> Int32
   ) throws {
+    try requireCapableTerminal(ProcessInfo.processInfo.environment["TERM"])
     let wake = try WakePipe()
     SignalGuard.install(wakeFD: wake.writeFD)
     let colors = ColorSupport.requested(
@@ -36,5 +37,16 @@ enum ScreenSession {
     }
     terminal.close()
     if status != 0 { throw ExitCode(status) }
+  }
+
+  /// A dumb terminal (or none named) cannot place the cursor: one sentence instead of garbage.
+  static func requireCapableTerminal(_ term: String?) throws {
+    let term = term ?? ""
+    guard term.isEmpty || term == "dumb" else { return }
+    throw CommandError(
+      "The explorer needs a terminal that can move the cursor, but TERM is "
+        + (term.isEmpty ? "not set" : "\"dumb\"")
+        + "; run it in a full terminal (e.g. TERM=xterm-256color), or use `treepo sample` / "
+        + "`treepo train` for plain-text output.")
   }
 }

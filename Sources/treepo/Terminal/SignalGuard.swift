@@ -7,7 +7,8 @@ import CNcursesw
 #endif
 
 // Leaving the terminal usable whatever happens. Three paths:
-// - q / Ctrl-C (raw mode delivers it as a key) and SIGINT/SIGTERM/SIGHUP: the handler only writes
+// - q / Ctrl-C (raw mode delivers it as a key) and SIGINT/SIGTERM/SIGHUP/SIGQUIT (which Swift's
+//   backtracer would otherwise answer with a report over the screen): the handler only writes
 //   the signal number into the wake pipe; the main loop then quits through `endwin` as for `q`.
 //   A second such signal while the first is pending restores the terminal and exits at once.
 // - a crash (SIGSEGV, SIGILL — Swift traps —, SIGBUS, SIGFPE, SIGTRAP, SIGABRT): the handler writes
@@ -34,7 +35,7 @@ nonisolated(unsafe) private let guardPreviousActions: UnsafeMutablePointer<sigac
 }()
 private let signalSlots: Int32 = 65
 
-private let quitSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
+private let quitSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
 private let crashSignals: [Int32] = [SIGSEGV, SIGILL, SIGBUS, SIGFPE, SIGTRAP, SIGABRT]
 
 enum SignalGuard {
