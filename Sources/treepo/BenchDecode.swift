@@ -10,7 +10,7 @@ extension Treepo.Bench {
     static let configuration = CommandConfiguration(
       abstract: "Time batched greedy decoding with the KV cache on ModelConfig.bench.")
 
-    @Option(help: "OpenBLAS threads.") var threads = 1
+    @OptionGroup var threads: ThreadOptions
     @Option(help: "Timed runs; the median is reported.") var repeats = 7
     @Option(help: "Untimed runs before timing.") var warmup = 1
     @Option(help: "Sequences decoded together.") var sequences = 16
@@ -23,7 +23,6 @@ extension Treepo.Bench {
     var saveWeights: String?
 
     func validate() throws {
-      guard threads >= 1 else { throw ValidationError("--threads must be ≥ 1, got \(threads)") }
       guard repeats >= 1 else { throw ValidationError("--repeats must be ≥ 1, got \(repeats)") }
       guard warmup >= 0 else { throw ValidationError("--warmup must be ≥ 0, got \(warmup)") }
       guard sequences >= 1 else {
@@ -46,9 +45,8 @@ extension Treepo.Bench {
     /// Prompt token j of sequence b; the peer script uses the same formula.
     static func promptToken(_ b: Int, _ j: Int, vocab: Int) -> Int { (b * 7 + j * 3 + 1) % vocab }
 
-
     func run() throws {
-      BLASThreads.set(threads)
+      threads.apply()
       let config = ModelConfig.bench
       let model = Model(config: config)
       model.initializeWeights(seed: 1)
@@ -61,7 +59,7 @@ extension Treepo.Bench {
       let decoder = DecoderSession(
         model: model, pages: sequences * pagesPerSequence, pageSize: pageSize,
         maxBatch: sequences)
-      decoder.threads = threads
+      decoder.threads = threads.threads
       if kernel == "blas" { decoder.skinnyRowLimit = 0 }
       let prompts = (0..<sequences).map { b in
         (0..<prompt).map { Self.promptToken(b, $0, vocab: config.vocabSize) }
@@ -99,7 +97,7 @@ extension Treepo.Bench {
           format:
             "decode engine=treepo kernel=\(kernel) threads=%d sequences=%d prompt=%d tokens=%d median_ms=%.1f "
             + "tokens_per_s=%.0f cpu_ms=%.1f",
-          threads, sequences, prompt, tokens, median, decoded / (median / 1000), cpuMedian)
+          threads.threads, sequences, prompt, tokens, median, decoded / (median / 1000), cpuMedian)
           + " first_tokens=" + firstTokens.map(String.init).joined(separator: ","))
     }
   }

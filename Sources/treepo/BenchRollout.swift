@@ -17,20 +17,15 @@ extension Treepo {
         entropy-gated:0.3:entropy, entropy-gated:0.3:entropy:3, fixed:::4.
         """)
 
-    @Option(help: "Model folder (default: the bundled model).")
-    var model: String?
-    @Option(help: "Task: countdown | chain.")
-    var task = "countdown"
+    @OptionGroup var model: ModelOption
+    @OptionGroup var task: TaskOptions
     @Option(help: "Held-out problems per rollout.")
     var prompts = 64
-    @Option(help: "Problem sizes, e.g. 4 or 3-5.")
-    var sizes = "4"
     @Option(help: "Repeats (each with its own seed); medians are reported.")
     var repeats = 3
     @Option(help: "Tree variants, comma-separated: policy[:entropy threshold].")
     var variants = "fixed,entropy,entropy-gated"
-    @Option(help: "OpenBLAS threads.")
-    var threads = 1
+    @OptionGroup var threads: ThreadOptions
     @OptionGroup var rollout: RolloutOptions
 
     struct Variant {
@@ -48,9 +43,8 @@ extension Treepo {
     }
 
     func validate() throws {
-      if prompts < 1 { throw ValidationError("--prompts \(prompts) must be at least 1") }
-      if repeats < 1 { throw ValidationError("--repeats \(repeats) must be at least 1") }
-      _ = try parseSizes(sizes)
+      try Check.atLeast("--prompts", prompts, 1)
+      try Check.atLeast("--repeats", repeats, 1)
       _ = try parseVariants()
     }
 
@@ -65,8 +59,9 @@ extension Treepo {
         var config = rollout.config
         config.divergencePolicy = policy
         if parts.count >= 2 && !parts[1].isEmpty {
-          guard let t = Float(parts[1]) else {
-            throw ValidationError("--variants: \"\(parts[1])\" in \"\(spec)\" is not a number")
+          guard let t = Float(parts[1]), t.isFinite, t >= 0 else {
+            throw ValidationError(
+              "--variants: \"\(parts[1])\" in \"\(spec)\" is not an entropy threshold ≥ 0")
           }
           config.entropyThreshold = t
         }
@@ -78,8 +73,10 @@ extension Treepo {
           config.fallbackCut = cut
         }
         if parts.count == 4 {
-          guard let w = Int(parts[3]), w >= 1 else {
-            throw ValidationError("--variants: \"\(parts[3])\" in \"\(spec)\" is not a width w ≥ 1")
+          guard let w = Int(parts[3]), w >= 1, w <= rollout.n else {
+            throw ValidationError(
+              "--variants: \"\(parts[3])\" in \"\(spec)\" is not a width w in 1...--n (\(rollout.n))"
+            )
           }
           config.divergence = w
           if let wMax = config.maxInitialDivergence, wMax < w { config.maxInitialDivergence = w }
@@ -89,10 +86,13 @@ extension Treepo {
     }
 
     func run() throws {
-      BLASThreads.set(threads)
-      let task = try TaskCatalog.task(named: self.task)
-      let loaded = try LoadedModel(folder: model)
-      let range = try parseSizes(sizes)
+      threads.apply()
+      let task = try self.task.task.make()
+      let loaded = try model.load()
+      let range = self.task.sizes.range
+      try MemoryCheck.require(
+        MemoryCheck.rollout(loaded.model.config, prompts: prompts, n: rollout.n),
+        for: "A rollout of --prompts \(prompts) × --n \(rollout.n)")
       let texts = (0..<prompts).map {
         task.problem(split: .heldOut, index: $0, sizes: range).prompt
       }
@@ -129,9 +129,9 @@ extension Treepo {
       }
       progress.endLine()
       print(
-        "model \(loaded.name), task \(task.name), \(prompts) held-out prompts (sizes \(sizes)), "
+        "model \(loaded.name), task \(task.name), \(prompts) held-out prompts (sizes \(self.task.sizes)), "
           + "n = \(rollout.n), segment \(rollout.treeMaxTokenPerStep), w = "
-          + "\(rollout.treeFixedStepDiv), \(repeats) repeats, \(threads) thread(s)")
+          + "\(rollout.treeFixedStepDiv), \(repeats) repeats, \(threads.threads) thread(s)")
       print("")
       print(
         "| sampler | tokens decoded | wall s | cpu s | mean@\(rollout.n) | pass@\(rollout.n) "
@@ -149,10 +149,10 @@ extension Treepo {
         print(
           "| \(variant.label) "
             + String(
-            format: "| %.0f | %.2f | %.2f | %.3f | %.3f | %.3f | %.3f | %.3f | %+.1f | %+.1f |",
-            median(mine.map(\.tokens)), median(mine.map(\.seconds)), median(mine.map(\.cpu)),
-            median(mine.map(\.mean)), median(mine.map(\.pass)), ratio(\.tokens),
-            ratio(\.seconds), ratio(\.cpu), delta(\.mean), delta(\.pass)))
+              format: "| %.0f | %.2f | %.2f | %.3f | %.3f | %.3f | %.3f | %.3f | %+.1f | %+.1f |",
+              median(mine.map(\.tokens)), median(mine.map(\.seconds)), median(mine.map(\.cpu)),
+              median(mine.map(\.mean)), median(mine.map(\.pass)), ratio(\.tokens),
+              ratio(\.seconds), ratio(\.cpu), delta(\.mean), delta(\.pass)))
       }
     }
   }

@@ -10,7 +10,7 @@ extension Treepo.Bench {
     static let configuration = CommandConfiguration(
       abstract: "Time a training step (forward + backward + AdamW) on ModelConfig.bench.")
 
-    @Option(help: "OpenBLAS threads.") var threads = 1
+    @OptionGroup var threads: ThreadOptions
     @Option(help: "Timed steps; the median is reported.") var repeats = 7
     @Option(help: "Untimed steps before timing.") var warmup = 2
     @Option(help: "Sequences per batch.") var batch = 8
@@ -19,7 +19,6 @@ extension Treepo.Bench {
     var saveWeights: String?
 
     func validate() throws {
-      guard threads >= 1 else { throw ValidationError("--threads must be ≥ 1, got \(threads)") }
       guard repeats >= 1 else { throw ValidationError("--repeats must be ≥ 1, got \(repeats)") }
       guard warmup >= 0 else { throw ValidationError("--warmup must be ≥ 0, got \(warmup)") }
       guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
@@ -30,7 +29,7 @@ extension Treepo.Bench {
     }
 
     func run() throws {
-      BLASThreads.set(threads)
+      threads.apply()
       let config = ModelConfig.bench
       let model = Model(config: config)
       model.initializeWeights(seed: 1)
@@ -75,7 +74,7 @@ extension Treepo.Bench {
           format:
             "train engine=treepo threads=%d batch=%dx%d median_ms=%.1f tokens_per_s=%.0f "
             + "gflops=%.1f sgemm_gflops=%.1f cpu_ms=%.1f loss=%.4f blas_core=%@",
-          threads, batch, length, median, Double(n) / (median / 1000), flops / median / 1e6,
+          threads.threads, batch, length, median, Double(n) / (median / 1000), flops / median / 1e6,
           sgemm, cpuMedian, loss, BLASThreads.coreName))
     }
 
@@ -91,7 +90,6 @@ extension Treepo.Bench {
         4 * Double(batch * c.numLayers * c.numHeads * length * length * c.headDim)
       return 3 * (projections + attention)
     }
-
 
     /// OpenBLAS sgemm speed on this machine right now: 1024×1024×1024, best of 5.
     static func sgemmGflops() -> Double {

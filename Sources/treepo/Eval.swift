@@ -14,29 +14,31 @@ extension Treepo {
         held-out split, which never appears in training.
         """)
 
-    @Option(help: "Model folder (default: the bundled countdown-tiny).") var model: String?
-    @Option(help: "Task: countdown or chain.") var task = "countdown"
+    @OptionGroup var model: ModelOption
+    @Option(help: "Task: \(TaskCatalog.names.joined(separator: " | ")).")
+    var task = TaskChoice.countdown
     @Option(help: "Numbers per problem, a size or a range.") var numbers = SizeRange(3...6)
     @Option(help: "Held-out problems per size.") var problems = 200
     @Option(help: "Samples per problem for mean@k / pass@k (0 = greedy only).") var samples = 16
     @Option(help: "Sampling temperature.") var temperature: Float = 1
     @Option(help: "Seed of the samples.") var seed: UInt64 = 0
-    @Option(help: "OpenBLAS threads.") var threads = 1
+    @OptionGroup var threads: ThreadOptions
     @Option(help: "Greedy completions to show per size, with their verdicts.") var show = 0
     @Flag(help: "Print JSON instead of the table.") var json = false
 
     func validate() throws {
-      guard problems > 0, samples >= 0, temperature > 0, threads > 0 else {
-        throw ValidationError(
-          "--problems and --threads must be positive, --samples ≥ 0, --temperature > 0.")
-      }
+      try numbers.check("--numbers", for: task)
+      try Check.atLeast("--problems", problems, 1)
+      try Check.atLeast("--samples", samples, 0)
+      try Check.positive("--temperature", temperature)
+      try Check.atLeast("--show", show, 0)
     }
 
     func run() throws {
-      BLASThreads.set(threads)
-      let folder = try AssetLocator.modelFolder(explicit: model)
-      let (model, tokenizer) = try loadModel(folder)
-      let task = try TaskCatalog.task(named: task)
+      threads.apply()
+      let loaded = try self.model.load()
+      let (folder, model, tokenizer) = (loaded.folder, loaded.model, loaded.tokenizer)
+      let task = try self.task.make()
       let sampler = ModelCompletionSampler(model: model, stopToken: tokenizer.eosId)
       let config = EvaluationConfig(
         sizes: Array(numbers.range), problemsPerSize: problems, samples: samples,
@@ -60,17 +62,9 @@ extension Treepo {
         print(report.table)
         for r in report.bySize where !r.greedyExamples.isEmpty {
           print("\ngreedy completions, \(r.size) numbers:")
-          r.greedyExamples.forEach { print("  " + $0) }
+          for example in r.greedyExamples { print("  " + example) }
         }
       }
     }
   }
-}
-
-/// Loads a model folder; a missing or damaged one is the checkpoint reader's one sentence.
-func loadModel(_ folder: URL) throws -> (Model, CharTokenizer) {
-  let (config, parameters, tokenizer) = try ModelFolder.loadParameters(folder)
-  let model = Model(config: config)
-  model.parameters.copy(from: parameters)
-  return (model, tokenizer)
 }

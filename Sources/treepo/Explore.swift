@@ -14,33 +14,31 @@ extension Treepo {
         batch, s saves the trace so far, ? lists every key.
         """)
 
-    @Option(help: "Model folder (default: the bundled model).")
-    var model: String?
-    @Option(help: "Task: countdown | chain.")
-    var task = "countdown"
+    @OptionGroup var model: ModelOption
+    @OptionGroup var task: TaskOptions
     @Option(help: "Prompts per batch.")
     var batchSize = 4
-    @Option(help: "Problem sizes (numbers per Countdown problem), e.g. 4 or 3-5.")
-    var sizes = "4"
     @Option(help: "Folder where `s` saves traces.")
     var traceDir = "."
-    @Option(help: "OpenBLAS threads for the engine.")
-    var threads = 1
+    @OptionGroup var threads: ThreadOptions
     @OptionGroup var rollout: RolloutOptions
     @OptionGroup var screen: ScreenOptions
 
-    func validate() throws {
-      if batchSize < 1 { throw ValidationError("--batch-size \(batchSize) must be at least 1") }
-      _ = try parseSizes(sizes)
-    }
+    func validate() throws { try Check.atLeast("--batch-size", batchSize, 1) }
 
     func run() throws {
       // Everything that can fail on bad input happens before the screen opens.
-      BLASThreads.set(threads)
-      let task = try TaskCatalog.task(named: self.task)
-      let loaded = try LoadedModel(folder: model)
-      let sizes = try parseSizes(self.sizes)
+      threads.apply()
+      let task = try self.task.task.make()
+      let loaded = try model.load()
+      let sizes = self.task.sizes.range
       let config = rollout.config
+      try MemoryCheck.require(
+        MemoryCheck.rollout(loaded.model.config, prompts: batchSize, n: config.n)
+          + MemoryCheck.training(
+            loaded.model.config, batch: TrainerConfig().microBatchSize,
+            length: loaded.model.config.maxPositions),
+        for: "A batch of --batch-size \(batchSize) × --n \(config.n)")
       let header = TraceHeader(
         model: loaded.name, task: task.name, config: config.dictionary, seed: config.seed)
       let (model, tokenizer, batchSize) = (loaded.model, loaded.tokenizer, self.batchSize)

@@ -26,6 +26,8 @@ final class PretrainRunner {
   /// Process CPU time of the training steps: on a shared machine wall time counts others' work.
   private(set) var trainCPUSeconds: Double = 0
   private(set) var history: [(step: Int, accuracy: Double)] = []
+  /// The step of the checkpoint on disk, when this process wrote or resumed one.
+  private var lastCheckpoint: Int?
 
   init(
     trainer: Pretrainer, out: URL, budget: TimeBudget?, evalEvery: Int, evalProblems: Int,
@@ -43,15 +45,20 @@ final class PretrainRunner {
     let start = Date()
     let cpuStart = processCPUSeconds()
     let firstStep = trainer.step
+    if firstStep > 0 { lastCheckpoint = firstStep }
     while trainer.step < trainer.config.totalSteps {
       let t0 = Date()
       let cpu0 = processCPUSeconds()
       let r = try trainer.trainStep()
       trainSeconds += Date().timeIntervalSince(t0)
       trainCPUSeconds += processCPUSeconds() - cpu0
-      guard r.loss.isFinite else {
-        try? trainer.saveCheckpoint(in: out)
-        throw PretrainError("the loss became \(r.loss) at step \(r.step); try a lower --lr")
+      guard r.loss.isFinite, r.gradientNorm.isFinite else {
+        // The weights of this step are not saved: the last checkpoint stays the last good one.
+        let kept =
+          lastCheckpoint.map { "the checkpoint of step \($0) in \(out.path)/checkpoint is kept" }
+          ?? "no checkpoint was written"
+        throw PretrainError(
+          "the loss became \(r.loss) at step \(r.step) (diverged); \(kept); try a lower --lr")
       }
       positions += r.positions
       lastLoss = r.loss
@@ -96,6 +103,7 @@ final class PretrainRunner {
       }
       if checkpointEvery > 0 && step % checkpointEvery == 0 && step < total {
         try trainer.saveCheckpoint(in: out)
+        lastCheckpoint = step
       }
     }
     progress.endLine()

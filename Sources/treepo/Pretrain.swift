@@ -4,25 +4,6 @@ import ArgumentParser
 import Foundation
 import TreePOEngine
 
-/// `--numbers 3-6` or `--numbers 4`.
-struct SizeRange: ExpressibleByArgument, CustomStringConvertible {
-  var range: ClosedRange<Int>
-  init(_ range: ClosedRange<Int>) { self.range = range }
-  init?(argument: String) {
-    let parts = argument.split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
-    if parts.count == 1, let n = parts[0] {
-      range = n...n
-    } else if parts.count == 2, let lo = parts[0], let hi = parts[1], lo <= hi {
-      range = lo...hi
-    } else {
-      return nil
-    }
-  }
-  var description: String {
-    range.count == 1 ? "\(range.lowerBound)" : "\(range.lowerBound)-\(range.upperBound)"
-  }
-}
-
 extension Treepo {
   struct Pretrain: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -36,7 +17,8 @@ extension Treepo {
         """)
 
     @Option(help: "Output model folder.") var out = "runs/countdown-tiny"
-    @Option(help: "Task: countdown or chain.") var task = "countdown"
+    @Option(help: "Task: \(TaskCatalog.names.joined(separator: " | ")).")
+    var task = TaskChoice.countdown
     @Option(help: "Numbers per problem, a size or a range (one size per batch, rotating).")
     var numbers = SizeRange(3...6)
     @Option(help: "Model width.") var hiddenSize = 128
@@ -59,7 +41,7 @@ extension Treepo {
     @Option(help: "Held-out greedy accuracy every N steps (0 = never).") var evalEvery = 250
     @Option(help: "Held-out problems per size in the periodic check.") var evalProblems = 64
     @Option(help: "Write a checkpoint every N steps.") var checkpointEvery = 250
-    @Option(help: "OpenBLAS threads.") var threads = 1
+    @OptionGroup var threads: ThreadOptions
     @Flag(
       help: "Continue the run in OUT/checkpoint/ (its settings win; --steps/--tokens: new total).")
     var resume = false
@@ -70,28 +52,45 @@ extension Treepo {
         throw ValidationError(
           "Give at most one of --steps, --tokens, --time-budget and --cpu-budget.")
       }
-      guard (steps ?? 1) > 0, (tokens ?? 1) > 0, (timeBudget ?? 1) > 0, (cpuBudget ?? 1) > 0
-      else {
-        throw ValidationError("The training budget must be positive.")
+      if let steps { try Check.atLeast("--steps", steps, 1) }
+      if let tokens { try Check.atLeast("--tokens", tokens, 1) }
+      if let timeBudget { try Check.positive("--time-budget", timeBudget) }
+      if let cpuBudget { try Check.positive("--cpu-budget", cpuBudget) }
+      try numbers.check("--numbers", for: task)
+      for (flag, value) in [
+        ("--hidden-size", hiddenSize), ("--layers", layers), ("--heads", heads),
+        ("--kv-heads", kvHeads), ("--ffn", ffn), ("--context", context),
+        ("--batch-size", batchSize), ("--eval-problems", evalProblems),
+      ] {
+        try Check.atLeast(flag, value, 1)
       }
+      try Check.atLeast("--warmup", warmup, 0)
+      try Check.atLeast("--eval-every", evalEvery, 0)
+      try Check.atLeast("--checkpoint-every", checkpointEvery, 0)
+      try Check.positive("--lr", lr)
+      try Check.nonNegative("--weight-decay", weightDecay)
       guard hiddenSize % heads == 0, heads % kvHeads == 0, (hiddenSize / heads) % 2 == 0 else {
         throw ValidationError(
           "--hidden-size \(hiddenSize) must split into --heads \(heads) even-sized heads, and "
             + "--heads must be a multiple of --kv-heads \(kvHeads).")
       }
-      guard batchSize > 0, threads > 0, numbers.range.lowerBound >= 2 else {
-        throw ValidationError("--batch-size and --threads must be positive, --numbers ≥ 2.")
-      }
     }
 
     func run() throws {
-      BLASThreads.set(threads)
+      threads.apply()
       let outURL = URL(fileURLWithPath: out)
       let trainer: Pretrainer
       if resume {
+        Pretrainer.removeInterruptedCheckpoint(in: outURL)
+        RunFolder.removeStaleTemporaries(in: outURL)
         trainer = try Pretrainer.resume(from: outURL)
       } else {
-        trainer = try Pretrainer(config: makeConfig())
+        let config = try makeConfig()
+        try MemoryCheck.require(
+          MemoryCheck.training(config.model, batch: batchSize, length: config.model.maxPositions),
+          for: "A model of --hidden-size \(hiddenSize), --layers \(layers), --ffn \(ffn) trained "
+            + "in batches of \(batchSize)")
+        trainer = try Pretrainer(config: config)
       }
       if resume, let steps {
         trainer.setTotalSteps(steps)  // a resumed run may be lengthened or shortened
@@ -119,14 +118,7 @@ extension Treepo {
         vocabSize: tokenizer.vocabSize, hiddenSize: hiddenSize, intermediateSize: ffn,
         numLayers: layers, numHeads: heads, numKVHeads: kvHeads, maxPositions: context,
         eosTokenId: tokenizer.eosId)
-      let task = try TaskCatalog.task(named: task)
-      let sizes = task.name == "countdown" ? CountdownTask.sizes : ChainArithmeticTask.sizes
-      guard sizes.contains(numbers.range.lowerBound), sizes.contains(numbers.range.upperBound)
-      else {
-        throw ValidationError(
-          "--numbers \(numbers) is outside the \(task.name) sizes \(sizes.lowerBound)-"
-            + "\(sizes.upperBound).")
-      }
+      let task = try task.make()
       return PretrainConfig(
         model: model, task: task.name, sizes: numbers.range, batchSize: batchSize,
         totalSteps: steps ?? (timeBudget != nil || cpuBudget != nil ? 1_000_000 : 2000),

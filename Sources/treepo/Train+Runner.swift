@@ -24,22 +24,23 @@ struct TrainRunner {
 
   mutating func train() throws {
     let metricsURL = root.appendingPathComponent("metrics.jsonl")
-    if !FileManager.default.fileExists(atPath: metricsURL.path) {
-      _ = FileManager.default.createFile(atPath: metricsURL.path, contents: nil)
-    }
-    let metricsFile = try FileHandle(forWritingTo: metricsURL)
+    // The budget counts training time (rollout + update), not the held-out evaluations.
+    var trainSeconds = 0.0
+    if loop.step > 0 { trainSeconds = try restoreLogs() }
+    let metricsFile = try Self.appending(to: metricsURL)
     defer { try? metricsFile.close() }
-    try metricsFile.seekToEnd()
     let progress = ProgressLine(label: "train")
     let start = Date()
     let budget = command.timeBudget * 60
-    let lastStep = loop.step + command.steps
+    let lastStep = command.totalSteps ?? Int.max
     var skipped = 0
-    // The budget counts training time (rollout + update), not the held-out evaluations.
-    var trainSeconds = 0.0
-    try evaluate(progress, elapsed: 0)
+    var ending = "--steps \(lastStep) reached"
+    if curve.last?.step != loop.step { try evaluate(progress, elapsed: trainSeconds) }
     while loop.step < lastStep {
-      if budget > 0, trainSeconds >= budget { break }
+      if budget > 0, trainSeconds >= budget {
+        ending = "--time-budget \(ProgressLine.duration(budget)) of training used"
+        break
+      }
       let step = try loop.runStep()
       let m = step.result.metrics
       trainSeconds += m["timing_s/step"] ?? 0
@@ -51,10 +52,9 @@ struct TrainRunner {
         skipped += 1
         progress.note("step \(loop.step) skipped: \(why)")
       }
+      let byBudget = budget > 0 ? trainSeconds / budget : 0
       let fraction =
-        budget > 0
-        ? max(trainSeconds / budget, Double(loop.step) / Double(lastStep))
-        : Double(loop.step) / Double(lastStep)
+        command.totalSteps == nil ? byBudget : max(byBudget, Double(loop.step) / Double(lastStep))
       progress.update(
         fraction: fraction,
         fields: [
@@ -73,16 +73,49 @@ struct TrainRunner {
       if command.saveEvery > 0, loop.step % command.saveEvery == 0 { try save(progress) }
     }
     if curve.last?.step != loop.step { try evaluate(progress, elapsed: trainSeconds) }
-    try save(progress)
+    if command.saveEvery == 0 || loop.step % command.saveEvery != 0 { try save(progress) }
     progress.endLine()
     printSummary(
-      elapsed: Date().timeIntervalSince(start), trainSeconds: trainSeconds, skipped: skipped)
+      elapsed: Date().timeIntervalSince(start), trainSeconds: trainSeconds, skipped: skipped,
+      ending: ending)
+  }
+
+  /// After a resume: the logs lose what the interrupted process wrote past the checkpoint, and
+  /// the token count, training time and accuracy curve continue from what they were there.
+  /// Returns the training seconds so far.
+  mutating func restoreLogs() throws -> Double {
+    let metrics = try RunFolder.truncateLog(
+      root.appendingPathComponent("metrics.jsonl"), toStep: loop.step)
+    decodedTokens = Int(metrics.reduce(0) { $0 + ($1.data["tree/decoded_tokens"] as? Double ?? 0) })
+    let seconds = metrics.reduce(0) { $0 + ($1.data["timing_s/step"] as? Double ?? 0) }
+    let evals = try RunFolder.truncateLog(
+      root.appendingPathComponent("eval.jsonl"), toStep: loop.step)
+    curve = evals.map { record in
+      (
+        record.step, record.data["val/greedy_acc"] as? Double ?? 0,
+        Int(record.data["val/decoded_tokens"] as? Double ?? 0),
+        record.data["val/train_seconds"] as? Double ?? 0
+      )
+    }
+    return seconds
+  }
+
+  /// A log file opened for appending (created if missing); a failure names the file.
+  static func appending(to url: URL) throws -> FileHandle {
+    try FileErrors.explained(path: url.path, doing: "open it for writing") {
+      if !FileManager.default.fileExists(atPath: url.path) {
+        try Data().write(to: url)
+      }
+      let file = try FileHandle(forWritingTo: url)
+      try file.seekToEnd()
+      return file
+    }
   }
 
   mutating func evaluate(_ progress: ProgressLine, elapsed: Double) throws {
     let sampler = ModelCompletionSampler(model: loop.model, stopToken: loop.tokenizer.eosId)
     let config = EvaluationConfig(
-      sizes: Array(try parseSizes(command.evalSizes)), problemsPerSize: command.evalProblems,
+      sizes: Array(command.evalSizes.range), problemsPerSize: command.evalProblems,
       samples: 0, temperature: 1, maxTokens: loop.model.config.maxPositions, seed: 0)
     let report = try Evaluator(task: task, tokenizer: loop.tokenizer, sampler: sampler).run(config)
     let correct = report.bySize.reduce(0) { $0 + $1.greedyCorrect }
@@ -99,13 +132,8 @@ struct TrainRunner {
         "val/greedy_acc": accuracy, "val/decoded_tokens": Double(decodedTokens),
         "val/train_seconds": elapsed,
       ])
-    let url = root.appendingPathComponent("eval.jsonl")
-    if !FileManager.default.fileExists(atPath: url.path) {
-      _ = FileManager.default.createFile(atPath: url.path, contents: nil)
-    }
-    let file = try FileHandle(forWritingTo: url)
+    let file = try Self.appending(to: root.appendingPathComponent("eval.jsonl"))
     defer { try? file.close() }
-    try file.seekToEnd()
     try file.write(contentsOf: Data((line + "\n").utf8))
   }
 
@@ -116,7 +144,9 @@ struct TrainRunner {
 
   func writeTrace(_ step: TrainLoopStep) throws {
     let dir = root.appendingPathComponent("traces")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    try FileErrors.explained(path: dir.path, doing: "create the folder") {
+      try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
     let writer = try TraceWriter(
       url: dir.appendingPathComponent("step_\(loop.step).jsonl"),
       header: TraceHeader(
@@ -126,7 +156,7 @@ struct TrainRunner {
     try writer.write(step.events)
   }
 
-  func printSummary(elapsed: Double, trainSeconds: Double, skipped: Int) {
+  func printSummary(elapsed: Double, trainSeconds: Double, skipped: Int, ending: String) {
     print("run              \(root.path) (model \(modelName), task \(task.name))")
     print(
       "sampler          \(command.sampler.rawValue), "
@@ -136,6 +166,7 @@ struct TrainRunner {
       "steps            \(loop.step) (\(skipped) skipped) in "
         + "\(ProgressLine.duration(trainSeconds)) of training, "
         + "\(ProgressLine.duration(elapsed)) with evaluations")
+    print("ended            \(ending)")
     print("decoded tokens   \(decodedTokens)")
     print("held-out greedy  step   accuracy   tokens  train time")
     for point in curve {

@@ -61,15 +61,17 @@ struct TrainerOptions: ParsableArguments {
       throw ValidationError(
         "--adv-weight-strategy \(advWeightStrategy) must be average or group_size")
     }
-    guard lr > 0, lr.isFinite else { throw ValidationError("--lr \(lr) must be positive") }
-    guard ppoEpochs >= 1, miniBatches >= 1, microBatch >= 1 else {
-      throw ValidationError("--ppo-epochs, --mini-batches and --micro-batch must be at least 1")
-    }
-    guard clipRatioLow >= 0, clipRatioLow < 1, clipRatioHigh >= 0 else {
-      throw ValidationError("--clip-ratio-low must be in [0, 1) and --clip-ratio-high ≥ 0")
-    }
-    guard clipRatioC > 1 else { throw ValidationError("--clip-ratio-c \(clipRatioC) must be > 1") }
-    guard gradClip > 0 else { throw ValidationError("--grad-clip \(gradClip) must be positive") }
+    try Check.positive("--lr", lr)
+    try Check.atLeast("--ppo-epochs", ppoEpochs, 1)
+    try Check.atLeast("--mini-batches", miniBatches, 1)
+    try Check.atLeast("--micro-batch", microBatch, 1)
+    try Check.within("--clip-ratio-low", clipRatioLow, 0...0.999_999, "in [0, 1)")
+    try Check.nonNegative("--clip-ratio-high", clipRatioHigh)
+    try Check.positive("--clip-ratio-c", clipRatioC)
+    guard clipRatioC > 1 else { throw ValidationError("--clip-ratio-c \(clipRatioC) must be > 1.") }
+    try Check.nonNegative("--kl-loss-coef", klLossCoef)
+    try Check.nonNegative("--entropy-coeff", entropyCoeff)
+    try Check.positive("--grad-clip", gradClip)
   }
 }
 
@@ -79,23 +81,21 @@ extension Treepo {
       abstract: "Train the model with TreePO (tree sampler + tree advantages) or GRPO (flat).",
       discussion: """
         Each step samples --prompts-per-step training problems (n trajectories each), computes \
-        advantages and runs the PPO update. Metrics go to checkpoints/<run>/metrics.jsonl as \
+        advantages and runs the PPO update. --steps is the run's total (a resumed run continues \
+        to it); with --time-budget and no --steps, the budget alone ends the run. Metrics go to checkpoints/<run>/metrics.jsonl as \
         {"step": N, "data": {...}} lines with verl's names; every step's events go to \
         checkpoints/<run>/traces/step_N.jsonl; checkpoints to checkpoints/<run>/global_step_N/.
         """)
 
-    @Option(help: "Model folder to start from (default: the bundled model).")
-    var model: String?
-    @Option(help: "Task: countdown | chain.")
-    var task = "countdown"
+    @OptionGroup var model: ModelOption
+    @OptionGroup var task: TaskOptions
     @Option(help: "tree (TreePO) | flat (GRPO's sampling).")
     var sampler = SamplerKind.tree
     @Option(help: "Training prompts per step.")
     var promptsPerStep = 8
-    @Option(help: "Problem sizes to train on (numbers per Countdown problem), e.g. 4 or 3-5.")
-    var sizes = "4"
-    @Option(help: "Steps to run (the time budget may end the run earlier).")
-    var steps = 1000
+    @Option(
+      help: "Total steps of the run (default \(Self.defaultSteps), or none with --time-budget).")
+    var steps: Int?
     @Option(
       help: "Budget in minutes of training (rollout + update; evaluations excluded; 0 = none).")
     var timeBudget: Double = 0
@@ -104,7 +104,7 @@ extension Treepo {
     @Option(help: "Held-out problems per evaluated size.")
     var evalProblems = 100
     @Option(help: "Held-out sizes to evaluate, e.g. 4 or 3-5.")
-    var evalSizes = "4"
+    var evalSizes = SizeRange(4...4)
     @Option(help: "Checkpoint every K steps (0 = only at the end).")
     var saveEvery = 0
     @Option(name: .customLong("run"), help: "Run name: checkpoints go to <checkpoints>/<run>/.")
@@ -113,46 +113,76 @@ extension Treepo {
     var checkpoints = "checkpoints"
     @Flag(help: "Continue the run from its latest checkpoint.")
     var resume = false
+    @Flag(help: "Start over in a --run folder that already holds a run (its files are removed).")
+    var overwrite = false
     @Flag(help: "Do not write per-step trace files.")
     var noTraces = false
-    @Option(help: "OpenBLAS threads.")
-    var threads = 1
+    @OptionGroup var threads: ThreadOptions
     @OptionGroup var trainer: TrainerOptions
     @OptionGroup var rollout: RolloutOptions
 
+    static let defaultSteps = 1000
+
+    /// The step the run ends at, or nil when only the time budget ends it.
+    var totalSteps: Int? { steps ?? (timeBudget > 0 ? nil : Self.defaultSteps) }
+
     func validate() throws {
-      if promptsPerStep < 1 || steps < 1 || threads < 1 || evalProblems < 1 {
-        throw ValidationError(
-          "--prompts-per-step, --steps, --threads and --eval-problems must be at least 1")
+      try Check.atLeast("--prompts-per-step", promptsPerStep, 1)
+      if let steps { try Check.atLeast("--steps", steps, 1) }
+      try Check.atLeast("--eval-problems", evalProblems, 1)
+      try Check.nonNegative("--time-budget", timeBudget)
+      try Check.atLeast("--eval-every", evalEvery, 0)
+      try Check.atLeast("--save-every", saveEvery, 0)
+      try evalSizes.check("--eval-sizes", for: task.task)
+      guard !runName.isEmpty, !runName.contains("/"), runName != ".", runName != ".." else {
+        throw ValidationError("--run \"\(runName)\" must be a plain folder name.")
       }
-      if timeBudget < 0 || evalEvery < 0 || saveEvery < 0 {
-        throw ValidationError("--time-budget, --eval-every and --save-every must be ≥ 0")
+      if resume && overwrite {
+        throw ValidationError("--resume continues a run and --overwrite starts over: pick one.")
       }
-      _ = try parseSizes(sizes)
-      _ = try parseSizes(evalSizes)
     }
 
     func run() throws {
-      BLASThreads.set(threads)
-      let task = try TaskCatalog.task(named: self.task)
-      let loaded = try LoadedModel(folder: model)
+      threads.apply()
+      let task = try self.task.task.make()
+      let loaded = try model.load()
       var config = TrainLoopConfig()
       config.sampler = sampler
       config.rollout = rollout.config
       config.trainer = trainer.config
       config.promptsPerStep = promptsPerStep
-      config.sizes = try parseSizes(sizes)
+      config.sizes = self.task.sizes.range
       config.seed = rollout.seed
+      let modelConfig = loaded.model.config
+      try MemoryCheck.require(
+        MemoryCheck.rollout(modelConfig, prompts: promptsPerStep, n: rollout.n)
+          + MemoryCheck.training(
+            modelConfig, batch: trainer.microBatch, length: modelConfig.maxPositions)
+          + (trainer.klLossCoef > 0
+            ? MemoryCheck.trainingGraph(
+              modelConfig, batch: trainer.microBatch, length: modelConfig.maxPositions) : 0),
+        for: "Training with --prompts-per-step \(promptsPerStep) × --n \(rollout.n) and "
+          + "--micro-batch \(trainer.microBatch)")
       let loop = TrainLoop(
         model: loaded.model, tokenizer: loaded.tokenizer, task: task, config: config)
       let root = URL(fileURLWithPath: checkpoints).appendingPathComponent(runName)
-      try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+      try FileErrors.explained(path: root.path, doing: "create the run folder") {
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+      }
+      RunFolder.removeStaleTemporaries(in: root)
       if resume {
         guard let folder = try TrainLoop.latestCheckpoint(root: root) else {
-          throw ValidationError("--resume: \(root.path) has no \(TrainLoop.latestFile) yet.")
+          throw CommandError("--resume: \(root.path) has no \(TrainLoop.latestFile) yet.")
         }
         try loop.resume(from: folder)
+        if let total = totalSteps, total <= loop.step {
+          throw CommandError(
+            "\(root.path) is already at step \(loop.step); --steps is the run's total, so give "
+              + "more than \(loop.step) to continue it.")
+        }
         print("resumed from \(folder.path) (step \(loop.step))")
+      } else {
+        try RunFolder.startFresh(root, overwrite: overwrite)
       }
       var runner = TrainRunner(
         command: self, loop: loop, task: task, root: root, modelName: loaded.name)

@@ -118,10 +118,10 @@ public struct RolloutConfig: Sendable, Equatable {
     return d
   }
 
-  /// Checks the settings; the error names the setting and its bad value.
+  /// Checks the settings; the error names the setting and its bad value. Floats must be finite.
   public func validate() throws(RolloutConfigError) {
     func bad(_ name: String, _ value: Any, _ rule: String) -> RolloutConfigError {
-      RolloutConfigError(description: "\(name) is \(value); it must be \(rule)")
+      RolloutConfigError(description: "\(name) is \(value); it must be \(rule)", setting: name)
     }
     if n < 1 { throw bad("rollout.n", n, "at least 1") }
     if segmentLength < 1 { throw bad("tree_max_token_per_step", segmentLength, "at least 1") }
@@ -131,15 +131,25 @@ public struct RolloutConfig: Sendable, Equatable {
     if let wMax = maxInitialDivergence, wMax < divergence {
       throw bad("tree_max_initial_div", wMax, "at least tree_fixed_step_div (\(divergence))")
     }
-    if !(divergenceTemperature > 0) {
-      throw bad("tree_div_temperature", divergenceTemperature, "positive")
+    // A first divergence above n would only pile probability on n (the root never has more
+    // children than trajectories).
+    if let wMax = maxInitialDivergence, wMax > n {
+      throw bad("tree_max_initial_div", wMax, "at most rollout.n (\(n))")
+    }
+    if !(divergenceTemperature > 0 && divergenceTemperature.isFinite) {
+      throw bad("tree_div_temperature", divergenceTemperature, "a positive number")
+    }
+    if !(entropyThreshold >= 0 && entropyThreshold.isFinite) {
+      throw bad("tree_div_entropy_threshold", entropyThreshold, "a number ≥ 0")
     }
     if !(entropyTopFraction >= 0 && entropyTopFraction <= 1) {
       throw bad("tree_div_entropy_top_frac", entropyTopFraction, "between 0 and 1")
     }
     if maxFallbacksPerPrompt < 0 { throw bad("tree_max_fallbacks", maxFallbacksPerPrompt, "≥ 0") }
     if repetitionSpan < 2 { throw bad("repetition_span", repetitionSpan, "at least 2") }
-    if !(temperature >= 0) { throw bad("temperature", temperature, "≥ 0 (0 = greedy)") }
+    if !(temperature >= 0 && temperature.isFinite) {
+      throw bad("temperature", temperature, "a number ≥ 0 (0 = greedy)")
+    }
     if !(topP > 0 && topP <= 1) { throw bad("top_p", topP, "in (0, 1]") }
     if topK < 0 { throw bad("top_k", topK, "≥ 0 (0 = off)") }
     if let cap = maxTotalTokens, cap < 1 { throw bad("max_total_tokens", cap, "at least 1") }
@@ -148,4 +158,6 @@ public struct RolloutConfig: Sendable, Equatable {
 
 public struct RolloutConfigError: Error, Equatable, CustomStringConvertible, Sendable {
   public let description: String
+  /// The setting at fault under its verl / TreePO name (nil for errors about the prompts).
+  public var setting: String? = nil
 }

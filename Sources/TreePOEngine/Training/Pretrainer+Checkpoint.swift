@@ -35,6 +35,19 @@ extension Pretrainer {
     try? fm.removeItem(at: old)
   }
 
+  /// After an interrupted save: drops the half-written `checkpoint.partial/`, and puts the previous
+  /// checkpoint back when the process died between the two renames of the swap.
+  public static func removeInterruptedCheckpoint(in out: URL) {
+    let fm = FileManager.default
+    let final = out.appendingPathComponent(checkpointFolder)
+    let old = out.appendingPathComponent(checkpointFolder + ".old")
+    try? fm.removeItem(at: out.appendingPathComponent(checkpointFolder + ".partial"))
+    if !fm.fileExists(atPath: final.path) && fm.fileExists(atPath: old.path) {
+      try? fm.moveItem(at: old, to: final)
+    }
+    try? fm.removeItem(at: old)
+  }
+
   /// Removes `<out>/checkpoint/` once the run is complete.
   public static func removeCheckpoint(in out: URL) {
     try? FileManager.default.removeItem(at: out.appendingPathComponent(checkpointFolder))

@@ -84,7 +84,8 @@ public final class Pretrainer {
     return PretrainBatch(sequences: sequences)
   }
 
-  /// One AdamW step on the batch of the current step.
+  /// One AdamW step on the batch of the current step. A non-finite loss or gradient norm leaves the
+  /// weights and the optimizer as they were (the step still counts; the caller decides to stop).
   @discardableResult
   public func trainStep() throws -> PretrainStepResult {
     let b = try batch(at: step)
@@ -99,7 +100,9 @@ public final class Pretrainer {
     graph.backward(dLogprob: b.dLogprob)
     let norm = clipGradientNorm(graph.gradients, maxNorm: config.gradientClip)
     let lr = config.schedule.learningRate(at: step)
-    optimizer.step(parameters: model.parameters, gradients: graph.gradients, learningRate: lr)
+    if loss.isFinite && norm.isFinite {
+      optimizer.step(parameters: model.parameters, gradients: graph.gradients, learningRate: lr)
+    }
     let result = PretrainStepResult(
       step: step, loss: Float(loss), learningRate: lr, gradientNorm: norm, positions: b.positions,
       completionTokens: b.completionTokens)

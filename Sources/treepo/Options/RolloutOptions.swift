@@ -1,0 +1,103 @@
+// The rollout settings shared by explore, sample, bench rollout and train.
+
+import ArgumentParser
+import TreePOEngine
+
+/// The rollout settings under their verl / TreePO names, shared by `sample` and `bench rollout`.
+struct RolloutOptions: ParsableArguments {
+  @Option(name: .customLong("n"), help: "rollout.n: trajectories per prompt.")
+  var n = 16
+  @Option(help: "tree_max_token_per_step: tokens per segment.")
+  var treeMaxTokenPerStep = 6
+  @Option(help: "tree_max_depth: segments per path at most.")
+  var treeMaxDepth = 16
+  @Option(help: "response_length: response tokens per path at most.")
+  var responseLength = 96
+  @Option(help: "tree_fixed_step_div (w): children of the root and of a branching path.")
+  var treeFixedStepDiv = 2
+  @Option(help: "Random first divergence in [w, this] per prompt (default: always w).")
+  var treeMaxInitialDiv: Int?
+  @Option(help: "tree_div_policy: fixed | logprob | entropy | entropy-gated.")
+  var treeDivPolicy = DivergencePolicy.entropy
+  @Option(help: "tree_div_temperature: τ of the logprob / entropy softmax.")
+  var treeDivTemperature: Float = 1
+  @Option(help: "entropy-gated: branch when the last segment's mean entropy (nats) reaches this.")
+  var treeDivEntropyThreshold: Float = 0.25
+  @Option(help: "entropy-gated: also branch the round's top fraction of paths (0 = off).")
+  var treeDivEntropyTopFrac: Float = 0
+  @Option(help: "tree_fallback_policy: random | none.")
+  var treeFallbackPolicy = FallbackPolicy.random
+  @Option(help: "tree_fallback_cut: uniform | entropy (where a fallback cuts its leaf back to).")
+  var treeFallbackCut = FallbackCut.uniform
+  @Flag(help: "One fallback per round instead of filling every missing trajectory at once.")
+  var noTreeFallbackFill = false
+  @Option(help: "Hard cap on fallbacks per prompt.")
+  var treeMaxFallbacks = 64
+  @Option(help: "Repetition rule: stop | prune | off.")
+  var repetition = RepetitionAction.stop
+  @Flag(help: "Prune paths the task says can no longer be correct (invalid_prefix).")
+  var pruneInvalidPrefix = false
+  @Flag(help: "Keep paths beyond the width instead of pruning the lowest-scoring (budget).")
+  var noPruneBudget = false
+  @Option(help: "Hard cap on tokens through the model per rollout.")
+  var maxTotalTokens: Int?
+  @Option(help: "Sampling temperature (0 = greedy).")
+  var temperature: Float = 1
+  @Option(help: "Nucleus sampling mass (1 = off).")
+  var topP: Float = 1
+  @Option(help: "Top-k sampling (0 = off).")
+  var topK = 0
+  @Option(help: "Seed of the rollout (token draws, first divergence, fallbacks).")
+  var seed: UInt64 = 0
+
+  var config: RolloutConfig {
+    var c = RolloutConfig()
+    c.n = n
+    c.segmentLength = treeMaxTokenPerStep
+    c.maxDepth = treeMaxDepth
+    c.maxResponseTokens = responseLength
+    c.divergence = treeFixedStepDiv
+    c.maxInitialDivergence = treeMaxInitialDiv
+    c.divergencePolicy = treeDivPolicy
+    c.divergenceTemperature = treeDivTemperature
+    c.entropyThreshold = treeDivEntropyThreshold
+    c.entropyTopFraction = treeDivEntropyTopFrac
+    c.fallbackPolicy = treeFallbackPolicy
+    c.maxFallbacksPerPrompt = treeMaxFallbacks
+    c.fallbackFill = !noTreeFallbackFill
+    c.fallbackCut = treeFallbackCut
+    c.repetition = repetition
+    c.pruneInvalidPrefix = pruneInvalidPrefix
+    c.pruneBudget = !noPruneBudget
+    c.maxTotalTokens = maxTotalTokens
+    c.temperature = temperature
+    c.topP = topP
+    c.topK = topK
+    c.seed = seed
+    return c
+  }
+
+  /// The engine's check, told under the flag's name: "--n -3: rollout.n is -3; it must be …".
+  func validate() throws {
+    do { try config.validate() } catch {
+      guard let setting = error.setting else { throw ValidationError(error.description) }
+      throw ValidationError("\(Self.flag(of: setting)): \(error.description).")
+    }
+  }
+
+  /// The command-line flag of a verl / TreePO setting name.
+  static func flag(of setting: String) -> String {
+    switch setting {
+    case "rollout.n": "--n"
+    case "top_p": "--top-p"
+    case "top_k": "--top-k"
+    default: "--" + setting.replacingOccurrences(of: "_", with: "-")
+    }
+  }
+}
+
+extension DivergencePolicy: ExpressibleByArgument {}
+extension FallbackPolicy: ExpressibleByArgument {}
+extension RepetitionAction: ExpressibleByArgument {}
+extension FallbackCut: ExpressibleByArgument {}
+extension SamplerKind: ExpressibleByArgument {}
