@@ -14,10 +14,13 @@ public protocol Tokenizer: Sendable {
   func decode(_ tokens: [Int]) -> String
   /// The token's own text for display (one token, may be a partial UTF-8 sequence shown escaped).
   func tokenText(_ id: Int) -> String
+  /// The bytes the token contributes to a decode (a byte-level token may be part of a character).
+  func tokenBytes(_ id: Int) -> [UInt8]
 }
 
 extension Tokenizer {
   public var stopIds: [Int] { [eosId] }
+  public func tokenBytes(_ id: Int) -> [UInt8] { Array(decode([id]).utf8) }
 }
 
 extension CharTokenizer: Tokenizer {
