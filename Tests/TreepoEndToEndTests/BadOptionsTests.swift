@@ -82,10 +82,14 @@ private func expectRefused(_ arguments: [String], saying sentence: String) throw
 
   /// A misspelt command, or help about one, says so instead of showing explore's usage.
   @Test func unknownCommandsAreNamed() throws {
-    try expectRefused(
-      ["trian", "--steps", "1"],
-      saying: "'trian' is not a treepo command; did you mean 'train'? Commands: explore, "
-        + "sample, replay, bench, pretrain, eval, train (see treepo --help).")
+    let typo = try Command.treepo(["trian", "--steps", "1"])
+    #expect(typo.status == 64, "\(typo.output)")
+    #expect(typo.lines.count == 1, "\(typo.output)")
+    #expect(
+      typo.output.hasPrefix(
+        "Error: 'trian' is not a treepo command; did you mean 'train'? Commands: explore, "),
+      "\(typo.output)")
+    #expect(typo.output.hasSuffix(" (see treepo --help).\n"), "\(typo.output)")
     let help = try Command.treepo(["help", "foo"])
     #expect(help.status != 0)
     #expect(help.output.hasPrefix("Error: 'foo' is not a treepo command."), "\(help.output)")
