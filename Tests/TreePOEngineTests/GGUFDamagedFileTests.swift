@@ -55,6 +55,13 @@ private func replacing(
   #expect(
     failure(ggufFile(version: 1, metadata: metadata, tensors: tensors))
       == .unsupportedVersion(path: path, version: 1))
+  var bigEndian = ggufFile(metadata: metadata, tensors: tensors)
+  bigEndian.replaceSubrange(4..<8, with: [0, 0, 0, 3])
+  #expect(
+    failure(bigEndian)?.description
+      == "\(path): a big-endian GGUF file (version 3), which is not supported.")
+  let twice = ggufFile(metadata: metadata + [metadata[1]], tensors: tensors)
+  #expect(failure(twice) == .duplicateKey(path: path, key: "llama.context_length"))
   let cut = Array(ggufFile(metadata: metadata, tensors: tensors).prefix(14))
   #expect(
     failure(cut)
@@ -114,6 +121,21 @@ private func replacing(
     return
   }
   #expect(what == "the data of tensor output_norm.weight")
+  let far = replacing(tensors, "blk.0.ffn_up.weight") { $0.offset = 1 << 40 }
+  guard
+    case .truncated(_, let what2, let offset, _, _) = failure(
+      ggufFile(metadata: metadata, tensors: far))
+  else {
+    Issue.record("expected a truncation")
+    return
+  }
+  #expect(what2 == "the data of tensor blk.0.ffn_up.weight" && offset > 1 << 40)
+  let beyond = replacing(tensors, "blk.0.ffn_up.weight") { $0.offset = 1 << 63 }
+  #expect(
+    failure(ggufFile(metadata: metadata, tensors: beyond))
+      == .badTensorInfo(
+        path: path, tensor: "blk.0.ffn_up.weight",
+        reason: "has data offset 9223372036854775808, past the end of any file"))
 }
 
 @Test func tensorTableFaults() {

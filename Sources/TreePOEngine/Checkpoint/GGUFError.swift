@@ -36,7 +36,9 @@ public enum GGUFError: Error, Equatable, CustomStringConvertible, Sendable {
       "\(path): not a GGUF file (it starts with \(found.map { hex($0) }.joined(separator: " ")), "
         + "not \"GGUF\")."
     case .unsupportedVersion(let path, let version):
-      "\(path): GGUF version \(version) is not supported (versions 2 and 3 are)."
+      [2, 3].contains(version.byteSwapped)
+        ? "\(path): a big-endian GGUF file (version \(version.byteSwapped)), which is not supported."
+        : "\(path): GGUF version \(version) is not supported (versions 2 and 3 are)."
     case .truncated(let path, let what, let offset, let needed, let fileSize):
       "\(path): \(what) needs \(needed) bytes at offset \(offset) but the file ends at "
         + "\(fileSize), so it is truncated or damaged."

@@ -44,7 +44,11 @@ extension GGUFParser {
         path: path, tensor: name, reason: "has dimensions \(dims) whose byte size overflows")
     }
     let rawOffset = try load(UInt64.self, "the data offset of tensor \(name)")
-    guard let offset = Int(exactly: rawOffset), offset % alignment == 0 else {
+    guard let offset = Int(exactly: rawOffset) else {
+      throw .badTensorInfo(
+        path: path, tensor: name, reason: "has data offset \(rawOffset), past the end of any file")
+    }
+    guard offset % alignment == 0 else {
       throw .badTensorInfo(
         path: path, tensor: name,
         reason: "has data offset \(rawOffset), not a multiple of the alignment \(alignment)")
