@@ -26,8 +26,10 @@ let package = Package(
     // The trace format (events, header, writer, reader, JSON): a leaf, the interface between
     // engine, importers and explorer.
     .target(name: "TreePOTrace"),
+    // gzip'd rollout dumps and hook traces (`treepo import`).
+    .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
     .target(
-      name: "TreePOEngine", dependencies: ["TreePOTrace", "CBLAS"],
+      name: "TreePOEngine", dependencies: ["TreePOTrace", "CBLAS", "CZlib"],
       swiftSettings: fastMath),
     .target(
       name: "TreePOExplorer", dependencies: ["TreePOTrace"],

@@ -1,0 +1,64 @@
+import Foundation
+
+// The two formats' folder/file handling on top of RolloutImporter.
+
+public enum VerlDumpImport {
+  /// The `<step>.jsonl` (or `.jsonl.gz`) files of a `trainer.rollout_data_dir`, by step.
+  public static func stepFiles(in directory: String) throws -> [(step: Int, path: String)] {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory),
+      isDirectory.boolValue
+    else { throw TraceError("\(directory) is not a folder (want verl's rollout_data_dir).") }
+    let names = try FileManager.default.contentsOfDirectory(atPath: directory)
+    var files: [(step: Int, path: String)] = []
+    for name in names {
+      let stem =
+        name.hasSuffix(".jsonl") ? name.dropLast(6)
+        : name.hasSuffix(".jsonl.gz") ? name.dropLast(9) : nil
+      guard let stem, let step = Int(stem), step >= 0 else { continue }
+      files.append((step, (directory as NSString).appendingPathComponent(name)))
+    }
+    guard !files.isEmpty else {
+      throw TraceError(
+        "\(directory) has no <step>.jsonl files (verl writes them to trainer.rollout_data_dir).")
+    }
+    return files.sorted { $0.step < $1.step }
+  }
+
+  public static func run(directory: String, output: URL) throws -> ImportReport {
+    let files = try stepFiles(in: directory)
+    let header = TraceHeader(
+      model: "verl rollouts", task: "verl",
+      config: ["trainer.rollout_data_dir": directory, "source": "verl"])
+    let importer = try RolloutImporter(output: output, header: header, source: "verl")
+    var previous: Int?
+    for (step, path) in files {
+      if let previous, step > previous + 1 {
+        let missing = step - previous - 1 == 1 ? "step \(previous + 1)" : "steps \(previous + 1)–\(step - 1)"
+        importer.warn("\(directory) has no dump file for \(missing); the trace skips it.")
+      }
+      previous = step
+      try importer.add(step: step, samples: importer.readSamples(path: path, format: .verl, step: step))
+    }
+    return try importer.finish()
+  }
+}
+
+public enum FlatGroupImport {
+  /// Lines `{"prompt","completion","reward","step"?,"group"?,"advantage"?}` from any tool; samples
+  /// without a step are step 0. Steps are written in order.
+  public static func run(files: [String], output: URL) throws -> ImportReport {
+    let header = TraceHeader(
+      model: "flat groups", task: "jsonl",
+      config: ["source": "jsonl", "files": files.joined(separator: " ")])
+    let importer = try RolloutImporter(output: output, header: header, source: "jsonl")
+    var byStep: [Int: [RolloutSample]] = [:]
+    for path in files {
+      for sample in try importer.readSamples(path: path, format: .flat, step: 0) {
+        byStep[sample.step, default: []].append(sample)
+      }
+    }
+    for step in byStep.keys.sorted() { try importer.add(step: step, samples: byStep[step]!) }
+    return try importer.finish()
+  }
+}

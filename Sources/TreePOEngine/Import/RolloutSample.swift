@@ -1,0 +1,95 @@
+// What every importer reduces a line to: one sampled response of one prompt at one training step.
+// The tree builders (TreeIndexTree, PrefixTree) and the event writer (ImportEvents) only see these.
+
+public struct RolloutSample: Sendable, Equatable {
+  /// Training step (verl's `global_steps`; the dump file's number).
+  public var step: Int
+  /// The group the sample was drawn in: verl's `uid` (its `_{session}_{index}` / `#subgroup`
+  /// suffixes removed), else the flat format's `group`, else the prompt text.
+  public var group: String
+  public var prompt: String
+  public var promptIds: [Int]
+  public var response: String
+  /// Response token ids when the line has them (`response_ids`); nil otherwise.
+  public var responseIds: [Int]?
+  public var score: Float?
+  public var advantage: Float?
+  /// TreePO's path, e.g. "0/1-0/2-9/4-1"; nil for flat samples.
+  public var treeIndex: TreeIndexPath?
+  /// Tokens decoded in each of the path's rounds (TreePO's `token_count_per_step`).
+  public var tokenCounts: [Int]?
+  /// "FILE: line N", for messages.
+  public var origin: String
+
+  public init(
+    step: Int, group: String, prompt: String, promptIds: [Int] = [], response: String,
+    responseIds: [Int]? = nil, score: Float? = nil, advantage: Float? = nil,
+    treeIndex: TreeIndexPath? = nil, tokenCounts: [Int]? = nil, origin: String = ""
+  ) {
+    self.step = step
+    self.group = group
+    self.prompt = prompt
+    self.promptIds = promptIds
+    self.response = response
+    self.responseIds = responseIds
+    self.score = score
+    self.advantage = advantage
+    self.treeIndex = treeIndex
+    self.tokenCounts = tokenCounts
+    self.origin = origin
+  }
+}
+
+/// TreePO's `tree_idx`: the prompt's root number, then one `round-position` per segment
+/// ("0/1-0/2-9/4-1": root 0; decoded in round 1 at batch position 0, then round 2 position 9,
+/// then round 4 position 1). A fallback truncates the path to the segments it keeps and appends
+/// the new rounds, so a segment's identity is its whole prefix.
+public struct TreeIndexPath: Sendable, Hashable, CustomStringConvertible {
+  public struct Segment: Sendable, Hashable, Comparable {
+    public var round: Int
+    public var position: Int
+    public static func < (a: Segment, b: Segment) -> Bool {
+      (a.round, a.position) < (b.round, b.position)
+    }
+  }
+
+  public var root: Int
+  public var segments: [Segment]
+
+  public init(root: Int, segments: [Segment]) {
+    self.root = root
+    self.segments = segments
+  }
+
+  /// nil when `text` is not `ROOT(/ROUND-POSITION)*` with non-negative integers.
+  public init?(_ text: String) {
+    let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+    guard let first = parts.first, let root = Int(first), root >= 0 else { return nil }
+    var segments: [Segment] = []
+    for part in parts.dropFirst() {
+      let pair = part.split(separator: "-", omittingEmptySubsequences: false)
+      guard pair.count == 2, let r = Int(pair[0]), let p = Int(pair[1]), r >= 0, p >= 0 else {
+        return nil
+      }
+      segments.append(Segment(round: r, position: p))
+    }
+    self.init(root: root, segments: segments)
+  }
+
+  public var description: String {
+    ([String(root)] + segments.map { "\($0.round)-\($0.position)" }).joined(separator: "/")
+  }
+}
+
+/// Groups that share a `uid` were sampled for one prompt; verl's newer agent loop writes
+/// `{uid}_{session}_{index}` and TreePO's subgroup option `{uid}#{round-pos}…`: both suffixes name
+/// the sample, not the group.
+public func groupKey(uid: String) -> String {
+  var key = Substring(uid)
+  if let hash = key.firstIndex(of: "#") { key = key[..<hash] }
+  let parts = key.split(separator: "_", omittingEmptySubsequences: false)
+  if parts.count >= 3, Int(parts[parts.count - 1]) != nil, Int(parts[parts.count - 2]) != nil {
+    return parts.dropLast(2).joined(separator: "_")
+  }
+  return String(key)
+}

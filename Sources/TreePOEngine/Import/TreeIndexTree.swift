@@ -1,0 +1,70 @@
+// The exact tree of a TreePO group from its paths (`tree_idx`) and per-round token counts
+// (`token_count_per_step`).
+//
+// A node is a path prefix: "0/1-0/2-9" is the segment decoded in round 2 at position 9 below the
+// one decoded in round 1 at position 0. A segment's length is its round's count on a path that
+// went through it. TreePO's fallback cuts a finished path back and decodes on: the path keeps its
+// first k segments and gets new ones, but `token_count_per_step` keeps the old path's counts in
+// front of the new ones ("ragged": more counts than segments). So paths with one count per segment
+// are read first; on a ragged path the segments other paths already measured keep their length and
+// the new ones take the counts from the end. A fallback that cut inside a segment shows up as a
+// segment that ends where the samples below it part (ImportedTree clamps to the shared prefix).
+
+enum TreeIndexTree {
+  /// The shape, or nil when some sample in the group has no path (the group is then a prefix tree).
+  static func shape(_ samples: [RolloutSample]) -> Shape? {
+    guard !samples.isEmpty, samples.allSatisfy({ $0.treeIndex != nil }) else { return nil }
+    var shape = Shape(method: "tree_idx")
+    typealias Key = [TreeIndexPath.Segment]
+    // Parents before children, siblings in round-position order.
+    var keys = Set<Key>()
+    for s in samples {
+      let segments = s.treeIndex!.segments
+      for k in segments.indices { keys.insert(Array(segments[...k])) }
+    }
+    let ordered = keys.sorted { a, b in
+      a.count != b.count ? a.count < b.count : a.lexicographicallyPrecedes(b)
+    }
+    var index: [Key: Int] = [[]: 0]
+    for key in ordered {
+      let parent = index[Array(key.dropLast())]!
+      index[key] = shape.add(parent: parent, reason: key.count == 1 ? .initial : .divergence)
+    }
+    // Paths with one count per segment first: they measure segments as decoded.
+    let order = samples.indices.sorted { a, b in
+      let ra = Self.isRagged(samples[a]), rb = Self.isRagged(samples[b])
+      return ra != rb ? !ra : a < b
+    }
+    var length = [Int?](repeating: nil, count: shape.nodes.count)
+    for s in order {
+      let segments = samples[s].treeIndex!.segments
+      let path = (0..<segments.count).map { index[Array(segments[...$0])]! }
+      for node in [0] + path { shape.nodes[node].members.append(s) }
+      shape.nodes[path.last ?? 0].endsHere.append(s)
+      guard let counts = samples[s].tokenCounts, counts.count >= path.count else { continue }
+      if counts.count == path.count {
+        for (node, count) in zip(path, counts) where length[node] == nil { length[node] = count }
+        continue
+      }
+      // Ragged: the segments not measured yet are this path's own, newest rounds.
+      guard let kept = path.firstIndex(where: { length[$0] == nil }) else { continue }
+      let own = path.count - kept
+      for (j, node) in path[kept...].enumerated() {
+        length[node] = counts[counts.count - own + j]
+      }
+      if kept > 0 { shape.nodes[path[kept]].reason = .fallback }
+    }
+    // Absolute ends along each node's path (all paths through a node share its tokens).
+    for i in shape.nodes.indices.dropFirst() {
+      let p = shape.nodes[i].parent
+      if let l = length[i], let start = p == 0 ? 0 : shape.nodes[p].tokenEnd {
+        shape.nodes[i].tokenEnd = start + l
+      }
+    }
+    return shape
+  }
+
+  private static func isRagged(_ s: RolloutSample) -> Bool {
+    (s.tokenCounts?.count ?? 0) != s.treeIndex!.segments.count
+  }
+}

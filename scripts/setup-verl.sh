@@ -1,0 +1,19 @@
+#!/bin/sh
+# Creates .venv-verl in the repository: the real `verl` package from PyPI (for its DataProto) on
+# the CPU build of PyTorch, plus pytest and the treepo-verl hook (integrations/verl) in editable
+# mode, so the hook's tests run against verl itself rather than a stand-in.
+#   scripts/setup-verl.sh            (uses python3 from PATH; PYTHON=... to choose another)
+# torch==2.13.0+cpu comes from a local wheel on this machine kind (pip's find-links); PyPI's own
+# torch wheel pulls gigabytes of CUDA, so the +cpu pin matters. The install time is printed at the
+# end (docs/verl.md records the measured one).
+set -eu
+cd "$(dirname "$0")/.."
+PYTHON="${PYTHON:-python3}"
+start=$(date +%s)
+if [ ! -x .venv-verl/bin/python ]; then
+  "$PYTHON" -m venv .venv-verl
+fi
+.venv-verl/bin/pip install --quiet torch==2.13.0+cpu verl pytest
+.venv-verl/bin/pip install --quiet --no-deps -e integrations/verl
+.venv-verl/bin/python -c "import verl, torch; print('verl ready:', verl.__version__, 'torch', torch.__version__)"
+echo "setup-verl: $(( $(date +%s) - start )) s"
