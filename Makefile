@@ -6,7 +6,7 @@
 DEBIAN_PACKAGES := libopenblas-dev libncursesw5-dev zlib1g-dev pkg-config tmux python3-pip
 SWIFT_FLAGS ?= -c release
 
-.PHONY: run test deps build bench
+.PHONY: run test deps build bench test-verl
 
 deps:
 	@missing=""; \
@@ -34,3 +34,8 @@ test: deps
 	"$$(swift build $(SWIFT_FLAGS) --show-bin-path)/treepo" models get smollm2-135m \
 	  || echo "warning: SmolLM2 is not installed; the tests that need it are skipped"
 	swift test $(SWIFT_FLAGS)
+
+# The verl hook's tests against the real verl package (outside CI: the venv takes ~3.5 min to make).
+test-verl:
+	scripts/setup-verl.sh
+	.venv-verl/bin/python -m pytest integrations/verl -q

@@ -35,7 +35,8 @@ import Testing
   }
 
   @Test func flatFileWritesOneRolloutPerStep() throws {
-    let out = URL(fileURLWithPath: NSTemporaryDirectory() + "treepo-flat-\(UUID().uuidString).jsonl")
+    let out = URL(
+      fileURLWithPath: NSTemporaryDirectory() + "treepo-flat-\(UUID().uuidString).jsonl")
     defer { try? FileManager.default.removeItem(at: out) }
     let report = try FlatGroupImport.run(files: [try importFixture("flat.jsonl")], output: out)
     #expect((report.steps, report.groups, report.samples, report.skippedLines) == (2, 3, 5, 1))
@@ -48,7 +49,8 @@ import Testing
   }
 
   @Test func hookOutputUnpacksToTheTreeItWrote() throws {
-    let out = URL(fileURLWithPath: NSTemporaryDirectory() + "treepo-hook-\(UUID().uuidString).jsonl")
+    let out = URL(
+      fileURLWithPath: NSTemporaryDirectory() + "treepo-hook-\(UUID().uuidString).jsonl")
     defer { try? FileManager.default.removeItem(at: out) }
     let report = try TraceUnpack.run(
       path: try importFixture("hook-run.trace.jsonl.gz"), output: out)
@@ -84,7 +86,8 @@ import Testing
   }
 
   @Test func cutShortGzipKeepsTheWholeMembers() throws {
-    let bytes = try Data(contentsOf: URL(fileURLWithPath: try importFixture("hook-run.trace.jsonl.gz")))
+    let bytes = try Data(
+      contentsOf: URL(fileURLWithPath: try importFixture("hook-run.trace.jsonl.gz")))
     let cut = URL(fileURLWithPath: NSTemporaryDirectory() + "treepo-cut-\(UUID().uuidString).gz")
     let out = URL(fileURLWithPath: NSTemporaryDirectory() + "treepo-cut-\(UUID().uuidString).jsonl")
     defer {

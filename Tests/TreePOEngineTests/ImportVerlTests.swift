@@ -79,7 +79,8 @@ func stepSamples(_ file: String, step: Int, format: SampleLineFormat = .verl) th
     let path = try importFixture("verl-tree/2.jsonl")
     #expect(
       report.warnings == [
-        "\(path): line 2 is not valid JSON (unexpected end of input, expected a value at column 27); skipped it.",
+        "\(path): line 2 is not valid JSON (unexpected end of input, expected a value at "
+          + "column 27); skipped it.",
         "\(path): line 4 has no \"output\"; skipped it.",
         "\(path): line 5 is not valid JSON (invalid UTF-8 in a string at column 30); skipped it.",
         "\(path): line 6 is cut short (no newline at the end of the file and not valid JSON); "
@@ -112,7 +113,8 @@ func stepSamples(_ file: String, step: Int, format: SampleLineFormat = .verl) th
 
   @Test func wholeFolderWritesAReadableTraceAndReportsGaps() throws {
     let dir = try importFixture("verl-tree")
-    let out = URL(fileURLWithPath: NSTemporaryDirectory() + "treepo-verl-\(UUID().uuidString).jsonl")
+    let out = URL(
+      fileURLWithPath: NSTemporaryDirectory() + "treepo-verl-\(UUID().uuidString).jsonl")
     defer { try? FileManager.default.removeItem(at: out) }
     let report = try VerlDumpImport.run(directory: dir, output: out)
     #expect((report.steps, report.groups, report.samples, report.skippedLines) == (3, 4, 13, 4))

@@ -13,7 +13,8 @@ public enum VerlDumpImport {
     var files: [(step: Int, path: String)] = []
     for name in names {
       let stem =
-        name.hasSuffix(".jsonl") ? name.dropLast(6)
+        name.hasSuffix(".jsonl")
+        ? name.dropLast(6)
         : name.hasSuffix(".jsonl.gz") ? name.dropLast(9) : nil
       guard let stem, let step = Int(stem), step >= 0 else { continue }
       files.append((step, (directory as NSString).appendingPathComponent(name)))
@@ -34,11 +35,13 @@ public enum VerlDumpImport {
     var previous: Int?
     for (step, path) in files {
       if let previous, step > previous + 1 {
-        let missing = step - previous - 1 == 1 ? "step \(previous + 1)" : "steps \(previous + 1)–\(step - 1)"
+        let missing =
+          step - previous - 1 == 1 ? "step \(previous + 1)" : "steps \(previous + 1)–\(step - 1)"
         importer.warn("\(directory) has no dump file for \(missing); the trace skips it.")
       }
       previous = step
-      try importer.add(step: step, samples: importer.readSamples(path: path, format: .verl, step: step))
+      try importer.add(
+        step: step, samples: importer.readSamples(path: path, format: .verl, step: step))
     }
     return try importer.finish()
   }

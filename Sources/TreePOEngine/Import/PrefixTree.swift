@@ -5,7 +5,9 @@
 enum PrefixTree {
   static func shape(_ samples: [RolloutSample]) -> Shape {
     if samples.allSatisfy({ $0.responseIds != nil }) {
-      return build(samples.map { $0.responseIds! }, method: "prefix-tokens") { _, _ in 1 } set: {
+      return build(samples.map { $0.responseIds! }, method: "prefix-tokens") { _, _ in
+        1
+      } set: {
         $0.tokenEnd = $1
       }
     }

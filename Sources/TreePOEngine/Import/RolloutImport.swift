@@ -94,7 +94,8 @@ public final class RolloutImporter {
       }
     }
     if reader.cutShort {
-      warn("\(path) ends inside a gzip member (a writer was stopped mid-step); read what was whole.")
+      warn(
+        "\(path) ends inside a gzip member (a writer was stopped mid-step); read what was whole.")
     }
     if !sawLine { warn("\(path) is empty: step \(step) has no samples.") }
     return samples

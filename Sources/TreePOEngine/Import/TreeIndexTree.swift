@@ -32,7 +32,8 @@ enum TreeIndexTree {
     }
     // Paths with one count per segment first: they measure segments as decoded.
     let order = samples.indices.sorted { a, b in
-      let ra = Self.isRagged(samples[a]), rb = Self.isRagged(samples[b])
+      let ra = Self.isRagged(samples[a])
+      let rb = Self.isRagged(samples[b])
       return ra != rb ? !ra : a < b
     }
     var length = [Int?](repeating: nil, count: shape.nodes.count)

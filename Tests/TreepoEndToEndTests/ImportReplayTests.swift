@@ -1,0 +1,32 @@
+import Foundation
+import Testing
+
+/// `treepo import verl` on the TreePO-fork fixture folder (Tests/TreePOEngineTests/Fixtures/import,
+/// written by scripts/make_import_fixtures.py), then `treepo replay` of the result: the rebuilt tree
+/// is drawn, fallback marks included.
+@Suite struct ImportReplayTests {
+  @Test func importedTreeOpensInReplay() throws {
+    let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent(
+        "TreePOEngineTests/Fixtures/import/verl-tree"
+      )
+      .path
+    let out = NSTemporaryDirectory() + "treepo-e2e-import-\(UUID().uuidString).jsonl"
+    defer { unlink(out) }
+    let (status, output) = try Spawn.run([
+      try TreepoBinary.path(), "import", "verl", fixtures, "-o", out,
+    ])
+    #expect(status == 0, "import failed: \(output)")
+    #expect(output.contains("skipped 4 bad line(s)"))
+    #expect(output.contains("2.jsonl: line 6 is cut short"))
+    let session = try TmuxSession(["replay", out], width: 120, height: 40)
+    defer { session.close() }
+    try session.waitForText("rollout 5")
+    // Home, then two rounds: the first step's tree (rollout 1) is complete.
+    try session.send("Home", "}", "}")
+    let screen = try session.waitForText("11 nodes · 6 paths")
+    #expect(screen.contains("Then y=4."))
+    #expect(screen.contains("↺ Thus 5!!"), "the fallback path hangs from the cut node")
+    #expect(screen.contains("rollout 1 tree"))
+  }
+}
