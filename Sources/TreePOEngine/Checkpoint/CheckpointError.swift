@@ -21,6 +21,10 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible {
   case byteSpanMismatch(path: String, tensor: String, shape: [Int], dtype: String, bytes: Int)
   case offsetsOutOfRange(path: String, tensor: String, begin: Int, end: Int, dataSize: Int)
   case overlappingTensors(path: String, tensor: String, other: String)
+  /// Bytes no tensor covers before `tensor` (which starts at `begin`, not at `end`).
+  case dataGap(path: String, tensor: String, begin: Int, previous: String?, end: Int)
+  /// The tensors end before the file does.
+  case trailingData(path: String, covered: Int, dataSize: Int)
   case shapeMismatch(path: String, tensor: String, found: [Int], expected: [Int])
   case missingTensor(path: String, tensor: String)
   case unexpectedTensor(path: String, tensor: String)
@@ -63,13 +67,21 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible {
         + "(F32, F16 and BF16 are supported)."
     case .byteSpanMismatch(let path, let tensor, let shape, let dtype, let bytes):
       "\(path): tensor \(tensor) of shape \(shape) in \(dtype) needs "
-        + "\(shape.reduce(1, *) * (SafetensorsDType(rawValue: dtype)?.size ?? 0)) bytes "
-        + "but its data_offsets span \(bytes)."
+        + (SafetensorsDType(rawValue: dtype)?.byteCount(shape).map { "\($0) bytes" }
+          ?? "more than \(Int.max) bytes")
+        + " but its data_offsets span \(bytes)."
     case .offsetsOutOfRange(let path, let tensor, let begin, let end, let dataSize):
       "\(path): tensor \(tensor) has data_offsets [\(begin), \(end)] outside the "
         + "\(dataSize) data bytes, so the file is truncated or damaged."
     case .overlappingTensors(let path, let tensor, let other):
       "\(path): the data of tensors \(other) and \(tensor) overlap."
+    case .dataGap(let path, let tensor, let begin, let previous, let end):
+      "\(path): tensor \(tensor) starts at data byte \(begin) but "
+        + (previous.map { "tensor \($0) ends at \(end)" } ?? "the data starts at 0")
+        + ", so the header length or data_offsets are wrong."
+    case .trailingData(let path, let covered, let dataSize):
+      "\(path): the tensors cover \(covered) of the \(dataSize) data bytes, so the header length "
+        + "or data_offsets are wrong."
     case .shapeMismatch(let path, let tensor, let found, let expected):
       "\(path): tensor \(tensor) has shape \(found) but config.json implies \(expected)."
     case .missingTensor(let path, let tensor):

@@ -3,7 +3,9 @@
 // plus an optional "__metadata__" map of strings, then the raw little-endian tensor data.
 //
 // Reading validates everything before any data is touched: header length vs file size, the JSON,
-// each entry's dtype and shape against its byte span, offsets in range, no two tensors overlapping.
+// each entry's dtype and shape against its byte span, and that the tensors tile the data section
+// exactly (no gap, no overlap, no byte left over), so a header length off by one byte is refused
+// instead of loading every tensor shifted by a byte.
 
 public enum SafetensorsDType: String, Sendable {
   case f32 = "F32"
@@ -11,6 +13,17 @@ public enum SafetensorsDType: String, Sendable {
   case bf16 = "BF16"
 
   public var size: Int { self == .f32 ? 4 : 2 }
+
+  /// Bytes a tensor of `shape` takes, or nil when that overflows Int.
+  public func byteCount(_ shape: [Int]) -> Int? {
+    var n = size
+    for d in shape {
+      let (p, overflow) = n.multipliedReportingOverflow(by: d)
+      if overflow { return nil }
+      n = p
+    }
+    return n
+  }
 }
 
 public struct SafetensorsFile: Sendable {
@@ -65,12 +78,32 @@ public struct SafetensorsFile: Sendable {
         tensors.append(try Self.entry(name, value, dataSize: dataSize, path: path))
       }
     }
-    let sorted = tensors.sorted { ($0.begin, $0.end) < ($1.begin, $1.end) }
-    for (previous, next) in zip(sorted, sorted.dropFirst()) where next.begin < previous.end {
-      throw .overlappingTensors(path: path, tensor: next.name, other: previous.name)
-    }
+    try Self.checkTiling(tensors, dataSize: dataSize, path: path)
     self.tensors = tensors
     self.metadata = metadata
+  }
+
+  /// The tensors, in offset order, must start at 0, each where the previous ends, and the last
+  /// must end at the end of the file — what the reference implementation requires too.
+  private static func checkTiling(_ tensors: [Tensor], dataSize: Int, path: String)
+    throws(CheckpointError)
+  {
+    var position = 0
+    var previous: String?
+    for t in tensors.sorted(by: { ($0.begin, $0.end) < ($1.begin, $1.end) }) {
+      if t.begin < position, let previous {
+        throw .overlappingTensors(path: path, tensor: t.name, other: previous)
+      }
+      if t.begin > position {
+        throw .dataGap(
+          path: path, tensor: t.name, begin: t.begin, previous: previous, end: position)
+      }
+      position = t.end
+      previous = t.name
+    }
+    if position != dataSize {
+      throw .trailingData(path: path, covered: position, dataSize: dataSize)
+    }
   }
 
   private static func metadata(_ value: JSONValue, path: String) throws(CheckpointError)
@@ -115,11 +148,7 @@ public struct SafetensorsFile: Sendable {
     guard let dtype = SafetensorsDType(rawValue: dtypeName) else {
       throw .unknownDType(path: path, tensor: name, dtype: dtypeName)
     }
-    let (count, overflow) = shape.reduce((1, false)) { acc, d in
-      let (p, o) = acc.0.multipliedReportingOverflow(by: d)
-      return (p, acc.1 || o)
-    }
-    guard !overflow, count * dtype.size == end - begin else {
+    guard dtype.byteCount(shape) == end - begin else {
       throw .byteSpanMismatch(
         path: path, tensor: name, shape: shape, dtype: dtypeName, bytes: end - begin)
     }
