@@ -8,7 +8,7 @@ extension PrefixMode: ExpressibleByArgument {}
 
 /// The PPO update's settings under verl's names.
 struct TrainerOptions: ParsableArguments {
-  @Option(help: "Advantage estimator: tree | tree-segment | grpo | drgrpo.")
+  @Option(help: "Advantage estimator: tree | tree-segment | segment-leaf-mean | grpo | drgrpo.")
   var advantage = AdvantageEstimator.tree
   @Option(help: "Tree estimator weighting (adv_weight_strategy): average | group_size.")
   var advWeightStrategy = "average"

@@ -72,8 +72,8 @@ private func close(_ a: [Float], _ b: [Float], tolerance: Float = 1e-5) -> Bool 
   }
 }
 
-@Test func segmentEstimatorUsesNodeValueDifferences() {
-  let result = computeAdvantages(handTree, estimator: .treeSegment)
+@Test func segmentLeafMeanUsesNodeValueDifferences() {
+  let result = computeAdvantages(handTree, estimator: .segmentLeafMean)
   // V(root0) = 0.6, V(1) = 2/3, V(2) = 1, V(6) = 0, V(root1) = 1; leaves are their reward.
   let third: Float = 1.0 / 3
   let expected: [[Float]] = [

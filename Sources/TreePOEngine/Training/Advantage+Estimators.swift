@@ -33,9 +33,9 @@ func treeBaselineScores(_ trajectories: [Trajectory], weighting: TreeWeighting) 
   }
 }
 
-/// Segment advantages per trajectory: V(n_k) − V(n_{k−1}) along its path, V(node) = mean reward of
-/// the trajectories through it, V(root) = mean reward of the prompt's trajectories.
-func segmentAdvantages(_ trajectories: [Trajectory]) -> [[Float]] {
+/// `segment-leaf-mean` per trajectory: V(n_k) − V(n_{k−1}) along its path, V(node) = mean reward
+/// of the trajectories through it, V(root) = mean reward of the prompt's trajectories.
+func leafMeanSegmentAdvantages(_ trajectories: [Trajectory]) -> [[Float]] {
   let values = nodeValues(trajectories)
   return trajectories.map { t in
     var previous = values[NodeKey(prompt: t.prompt, node: Int.min)]!

@@ -8,9 +8,14 @@ public enum AdvantageEstimator: String, Sendable, CaseIterable, Codable {
   /// TreePO's default (reference `tree_reinforce_plus_plus_baseline`): per leaf, the mean over
   /// ancestor groups of (reward − group mean), whitened over the batch's response tokens.
   case tree
-  /// Segment-level: node value V = mean reward of the leaves below; segment advantage
-  /// V(node) − V(parent), V(root) = the prompt's mean; whitened over the batch's response tokens.
+  /// TreePO's released segment-level estimator (reference
+  /// `tree_segment_reinforce_plus_plus_baseline`): rewards reshaped by the leaf's ancestor groups,
+  /// node values the mean of their children's, V(root) = 0; segment advantage V(node) − V(parent),
+  /// whitened over the batch's response tokens.
   case treeSegment = "tree-segment"
+  /// treepo's own segment-level estimator: node value V = mean reward of the leaves below, V(root)
+  /// = the prompt's mean, segment advantage V(node) − V(parent); whitened like `tree-segment`.
+  case segmentLeafMean = "segment-leaf-mean"
   /// Flat GRPO: (r − group mean) / (group std + 1e-6), std unbiased (torch.std, as verl).
   case grpo
   /// Dr. GRPO: r − group mean, no std division.
@@ -52,8 +57,10 @@ public func computeAdvantages(
     var tokens = broadcast(scores, over: trajectories)
     let whitening = whitenTokens(&tokens)
     return leafLevelResult(trajectories, scores: scores, tokens: tokens, whitening: whitening)
-  case .treeSegment:
-    let segments = segmentAdvantages(trajectories)
+  case .treeSegment, .segmentLeafMean:
+    let segments =
+      estimator == .treeSegment
+      ? treeSegmentAdvantages(trajectories) : leafMeanSegmentAdvantages(trajectories)
     var tokens = zip(trajectories, segments).map { trajectory, values in
       spread(values, over: trajectory.segmentLengths)
     }
