@@ -62,12 +62,10 @@ private final class ScriptedSampler: CompletionSampling {
   for (cls, h) in ScriptedSampler.entropy {
     #expect(abs(report.entropyByClass[cls.rawValue]! - h) < 1e-6, "\(cls)")
   }
-  #expect(report.table.contains("pass@4"))
-  #expect(report.table.contains("   4        12   50.0%    25.0%    66.7%  unfinished 6"))
-  let json = try JSONSerialization.jsonObject(with: Data(report.json().utf8)) as! [String: Any]
-  let rows = json["bySize"] as! [[String: Any]]
-  #expect(rows.count == 2 && rows[0]["passAtK"] as! Double == 8.0 / 12)
-  #expect(rows[1]["greedyFailures"] as! [String: Int] == ["unfinished": 6])
+  // (The table and the JSON of `treepo eval` are the CLI's; see its end-to-end tests.)
+  #expect(report.samples == 4)
+  #expect(report.bySize.count == 2 && report.bySize[0].passAtK == 8.0 / 12)
+  #expect(report.bySize[1].greedyFailures == ["unfinished": 6])
 }
 
 @Test func evaluatorWithoutSamplesIsGreedyOnly() throws {
@@ -82,5 +80,5 @@ private final class ScriptedSampler: CompletionSampling {
   #expect(sampler.calls.count == 1)
   #expect(report.bySize[0].greedyCorrect == 3)
   #expect(report.entropyByClass.isEmpty)
-  #expect(!report.table.contains("mean@"))
+  #expect(report.samples == 0 && report.bySize[0].samples == 0)
 }

@@ -89,7 +89,3 @@ private func makeLoop(seed: UInt64 = 3) -> TrainLoop {
   }
 }
 
-@Test func metricsLineIsStepAndSortedData() {
-  let line = metricsLine(step: 3, metrics: ["b": 2, "a": 0.5, "c": .nan])
-  #expect(line == #"{"step": 3, "data": {"a": 0.5, "b": 2.0, "c": null}}"#)
-}
