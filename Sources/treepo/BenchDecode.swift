@@ -28,9 +28,8 @@ extension Treepo.Bench {
       guard sequences >= 1 else {
         throw ValidationError("--sequences must be ≥ 1, got \(sequences)")
       }
-      guard prompt >= 1 && tokens >= 1 else {
-        throw ValidationError("--prompt and --tokens must be ≥ 1, got \(prompt) and \(tokens)")
-      }
+      try Check.atLeast("--prompt", prompt, 1)
+      try Check.atLeast("--tokens", tokens, 1)
       let maxPositions = ModelConfig.bench.maxPositions
       guard prompt + tokens <= maxPositions else {
         throw ValidationError(

@@ -24,9 +24,9 @@ extension Treepo.Bench {
     var size = "120x40"
 
     func validate() throws {
-      guard nodes > 0, events > 0, repeats > 0 else {
-        throw ValidationError("--nodes, --events and --repeats must be positive.")
-      }
+      try Check.atLeast("--nodes", nodes, 1)
+      try Check.atLeast("--events", events, 1)
+      try Check.atLeast("--repeats", repeats, 1)
       guard parseSize(size) != nil else {
         throw ValidationError("--size must look like 120x40, got \"\(size)\".")
       }

@@ -79,6 +79,9 @@ extension Treepo {
     func run() throws {
       threads.apply()
       let outURL = URL(fileURLWithPath: out)
+      try FileErrors.explained(path: out, doing: "create the output folder") {
+        try FileManager.default.createDirectory(at: outURL, withIntermediateDirectories: true)
+      }
       let trainer: Pretrainer
       if resume {
         Pretrainer.removeInterruptedCheckpoint(in: outURL)

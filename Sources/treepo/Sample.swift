@@ -86,10 +86,10 @@ extension Treepo {
       }
       let text: String
       do { text = try String(contentsOfFile: promptFile, encoding: .utf8) } catch {
-        throw ValidationError(FileErrors.sentence(error, path: promptFile, doing: "read it"))
+        throw CommandError(FileErrors.sentence(error, path: promptFile, doing: "read it"))
       }
       let lines = text.split(separator: "\n").map(String.init).filter { !$0.isEmpty }
-      guard !lines.isEmpty else { throw ValidationError("The prompt file \(promptFile) is empty.") }
+      guard !lines.isEmpty else { throw CommandError("The prompt file \(promptFile) is empty.") }
       return lines
     }
   }

@@ -90,16 +90,20 @@ private func steps(_ log: URL) throws -> [Int] {
     #expect(capped.output.contains("ended            --steps 1 reached"), "\(capped.output)")
   }
 
-  /// Item 10: a checkpoint folder that cannot be made is one sentence with its path and reason.
-  @Test func unwritableCheckpointFoldersAreOneSentence() throws {
-    let r = try Command.treepo(tiny + ["--checkpoints", "/dev/null", "--steps", "1"])
-    #expect(r.status == 1)
+  /// Item 10: a folder or file that cannot be made or read is one sentence with its path and
+  /// reason, never Foundation's raw NSCocoaErrorDomain text nor the usage.
+  @Test(arguments: [
+    (tiny + ["--checkpoints", "/dev/null", "--steps", "1"], "/dev/null"),
+    (tiny + ["--checkpoints", "/proc/ck", "--steps", "1"], "/proc/ck"),
+    (["pretrain", "--out", "/proc/out", "--steps", "1", "--hidden-size", "16"], "/proc/out"),
+    (["sample", "--prompt-file", "/nonexistent/prompts.txt"], "/nonexistent/prompts.txt"),
+  ])
+  func fileSystemErrorsAreOneSentence(arguments: [String], path: String) throws {
+    let r = try Command.treepo(arguments)
+    #expect(r.status == 1, "\(r.output)")
     #expect(r.lines.count == 1, "\(r.output)")
-    #expect(r.output.hasPrefix("Error: /dev/null"), "\(r.output)")
-    #expect(r.output.contains("could not create the run folder ("), "\(r.output)")
-    #expect(!r.output.contains("NSCocoaErrorDomain"))
-    let sys = try Command.treepo(tiny + ["--checkpoints", "/proc/ck", "--steps", "1"])
-    #expect(sys.status == 1)
-    #expect(sys.output.contains("/proc/ck") && !sys.output.contains("NSCocoaErrorDomain"))
+    #expect(r.output.hasPrefix("Error: \(path)"), "\(r.output)")
+    #expect(r.output.contains(": could not "), "\(r.output)")
+    #expect(!r.output.contains("NSCocoaErrorDomain") && !r.output.contains("Usage"))
   }
 }
