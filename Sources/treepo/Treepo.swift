@@ -16,17 +16,28 @@ struct Treepo: ParsableCommand {
     ],
     defaultSubcommand: Explore.self)
 
-  /// Start-up fixes the process-wide settings (see `Startup`), then the arguments are checked for
-  /// what the parser would answer with the wrong message.
+  /// Start-up fixes the process-wide settings (see `Startup`); arguments the parser refuses get
+  /// a better sentence when a word names no command (`treepo trian`, `treepo help foo`).
   static func main() {
     Startup.reexecIfNeeded()
-    let arguments = Array(CommandLine.arguments.dropFirst())
-    if let sentence = CommandLineCheck.unknownCommand(arguments, root: Treepo.self) {
+    let arguments = CommandLineCheck.attachNegativeNumbers(Array(CommandLine.arguments.dropFirst()))
+    func refuseUnknownCommand() {
+      guard let sentence = CommandLineCheck.unknownCommand(arguments, root: Treepo.self) else {
+        return
+      }
       FileHandle.standardError.write(Data("Error: \(sentence)\n".utf8))
       Foundation.exit(ExitCode.validationFailure.rawValue)
     }
+    // `help WORD` parses as the root's help whatever WORD is.
+    if arguments.first == "help" { refuseUnknownCommand() }
+    var command: any ParsableCommand
     do {
-      var command = try parseAsRoot(CommandLineCheck.attachNegativeNumbers(arguments))
+      command = try parseAsRoot(arguments)
+    } catch {
+      if !(error is CleanExit) { refuseUnknownCommand() }
+      exit(withError: error)
+    }
+    do {
       try command.run()
     } catch {
       exit(withError: FileErrors.translate(error))
