@@ -77,6 +77,33 @@ private func steps(_ log: URL) throws -> [Int] {
     #expect(done.output.contains("is already at step 4; --steps is the run's total"))
   }
 
+  /// A real `kill -9` mid-run (wherever it lands), then --resume: each step is logged once.
+  @Test func resumeAfterARealKillLogsEachStepOnce() throws {
+    let dir = try Command.scratch("kill")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let run = dir.appendingPathComponent("r")
+    let args = tiny + ["--checkpoints", dir.path, "--run", "r", "--eval-every", "0"]
+    let binary = try TreepoBinary.path()
+    let metrics = run.appendingPathComponent("metrics.jsonl").path
+    let quoted = ([binary] + args + ["--steps", "500", "--save-every", "2"])
+      .map { "'\($0)'" }.joined(separator: " ")
+    // The shell starts the run, waits for five logged steps, and kills it without warning.
+    let script = """
+      \(quoted) >/dev/null 2>&1 & pid=$!
+      for i in $(seq 600); do
+        [ -f '\(metrics)' ] && [ $(wc -l < '\(metrics)') -ge 5 ] && break; sleep 0.05
+      done
+      kill -9 $pid; wait $pid; echo killed
+      """
+    let (_, output) = try Spawn.run(["sh", "-c", script])
+    #expect(output.contains("killed"))
+    let logged = try steps(run.appendingPathComponent("metrics.jsonl"))
+    let last = try #require(logged.last)
+    let resumed = try Command.treepo(args + ["--steps", "\(last + 2)", "--resume"])
+    #expect(resumed.status == 0, "\(resumed.output)")
+    #expect(try steps(run.appendingPathComponent("metrics.jsonl")) == Array(1...(last + 2)))
+  }
+
   /// A time budget without --steps is not cut at a hidden default, and the summary names the limit.
   @Test func theSummarySaysWhichLimitEndedTheRun() throws {
     let dir = try Command.scratch("budget")
