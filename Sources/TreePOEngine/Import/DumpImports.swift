@@ -32,16 +32,19 @@ public enum VerlDumpImport {
       model: "verl rollouts", task: "verl",
       config: ["trainer.rollout_data_dir": directory, "source": "verl"])
     let importer = try RolloutImporter(output: output, header: header, source: "verl")
+    let prefetch = Prefetch(count: files.count) { i in
+      try ParsedFile(path: files[i].path, format: .verl, step: files[i].step)
+    }
+    defer { prefetch.cancel() }
     var previous: Int?
-    for (step, path) in files {
+    for (i, (step, _)) in files.enumerated() {
       if let previous, step > previous + 1 {
         let missing =
           step - previous - 1 == 1 ? "step \(previous + 1)" : "steps \(previous + 1)–\(step - 1)"
         importer.warn("\(directory) has no dump file for \(missing); the trace skips it.")
       }
       previous = step
-      try importer.add(
-        step: step, samples: importer.readSamples(path: path, format: .verl, step: step))
+      try importer.add(step: step, samples: importer.absorb(try prefetch.take(i)))
     }
     return try importer.finish()
   }

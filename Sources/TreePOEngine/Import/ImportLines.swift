@@ -22,8 +22,8 @@ public struct ImportLine {
 public final class ImportLineReader {
   public let path: String
   private let source: any ByteSource
-  private var buffer: [UInt8] = []
-  private var start = 0
+  fileprivate var buffer: [UInt8] = []
+  fileprivate var start = 0
   private var atEOF = false
   private var lineNumber = 0
 
@@ -38,7 +38,7 @@ public final class ImportLineReader {
 
   public func next() throws -> ImportLine? {
     while true {
-      if let newline = buffer[start...].firstIndex(of: 0x0A) {
+      if let newline = nextNewline() {
         lineNumber += 1
         let line = ImportLine(bytes: buffer[start..<newline], number: lineNumber, terminated: true)
         start = newline + 1
@@ -54,6 +54,18 @@ public final class ImportLineReader {
       buffer.removeSubrange(0..<start)
       start = 0
       if try !source.read(into: &buffer) { atEOF = true }
+    }
+  }
+}
+
+extension ImportLineReader {
+  /// memchr: the line scan is the one pass over every byte the importer cannot avoid.
+  fileprivate func nextNewline() -> Int? {
+    buffer.withUnsafeBufferPointer { p in
+      guard start < p.count, let base = p.baseAddress,
+        let hit = memchr(base + start, 0x0A, p.count - start)
+      else { return nil }
+      return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
     }
   }
 }

@@ -73,31 +73,49 @@ public final class RolloutImporter {
   public func readSamples(
     path: String, format: SampleLineFormat, step: Int
   ) throws -> [RolloutSample] {
+    absorb(try ParsedFile(path: path, format: format, step: step))
+  }
+
+  /// Takes a parsed file's messages into the report, in file order; returns its samples.
+  public func absorb(_ file: ParsedFile) -> [RolloutSample] {
+    for sentence in file.skipped { skip(sentence) }
+    for sentence in file.warnings { warn(sentence) }
+    return file.samples
+  }
+}
+
+/// One JSONL file read: its samples and what was wrong with it. Reading needs no importer state,
+/// so the next step file can be read on another thread while this one's trees are built.
+public struct ParsedFile: Sendable {
+  public var samples: [RolloutSample] = []
+  /// One sentence per skipped line.
+  public var skipped: [String] = []
+  public var warnings: [String] = []
+
+  public init(path: String, format: SampleLineFormat, step: Int) throws {
     let reader = try ImportLineReader(path: path)
-    var samples: [RolloutSample] = []
     var sawLine = false
     while let line = try reader.next() {
       if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
       sawLine = true
       do {
-        samples.append(
-          try RolloutSample.parse(
-            line.bytes, format: format, step: step, origin: "\(path): line \(line.number)"))
+        var sample = try RolloutSample.parse(line.bytes, format: format, step: step)
+        sample.line = line.number
+        samples.append(sample)
       } catch {
         if !line.terminated {
-          skip(
+          skipped.append(
             "\(path): line \(line.number) is cut short (no newline at the end of the file and "
               + "not valid JSON); skipped it.")
         } else {
-          skip("\(path): line \(line.number) \(error.reason); skipped it.")
+          skipped.append("\(path): line \(line.number) \(error.reason); skipped it.")
         }
       }
     }
     if reader.cutShort {
-      warn(
+      warnings.append(
         "\(path) ends inside a gzip member (a writer was stopped mid-step); read what was whole.")
     }
-    if !sawLine { warn("\(path) is empty: step \(step) has no samples.") }
-    return samples
+    if !sawLine { warnings.append("\(path) is empty: step \(step) has no samples.") }
   }
 }

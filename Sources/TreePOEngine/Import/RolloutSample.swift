@@ -18,13 +18,13 @@ public struct RolloutSample: Sendable, Equatable {
   public var treeIndex: TreeIndexPath?
   /// Tokens decoded in each of the path's rounds (TreePO's `token_count_per_step`).
   public var tokenCounts: [Int]?
-  /// "FILE: line N", for messages.
-  public var origin: String
+  /// The line of the dump file it came from.
+  public var line: Int
 
   public init(
     step: Int, group: String, prompt: String, promptIds: [Int] = [], response: String,
     responseIds: [Int]? = nil, score: Float? = nil, advantage: Float? = nil,
-    treeIndex: TreeIndexPath? = nil, tokenCounts: [Int]? = nil, origin: String = ""
+    treeIndex: TreeIndexPath? = nil, tokenCounts: [Int]? = nil, line: Int = 0
   ) {
     self.step = step
     self.group = group
@@ -36,7 +36,7 @@ public struct RolloutSample: Sendable, Equatable {
     self.advantage = advantage
     self.treeIndex = treeIndex
     self.tokenCounts = tokenCounts
-    self.origin = origin
+    self.line = line
   }
 }
 

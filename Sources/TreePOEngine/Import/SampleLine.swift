@@ -16,7 +16,7 @@ public enum SampleLineFormat: Sendable {
 extension RolloutSample {
   /// Parses one line; `step` is the dump file's step (verl) or the default when the line has none.
   static func parse(
-    _ bytes: ArraySlice<UInt8>, format: SampleLineFormat, step: Int, origin: String
+    _ bytes: ArraySlice<UInt8>, format: SampleLineFormat, step: Int
   ) throws(SampleLineError) -> RolloutSample {
     let value: JSONValue
     do {
@@ -31,7 +31,7 @@ extension RolloutSample {
     let prompt = try f.string(promptKey)
     var sample = RolloutSample(
       step: try f.optionalInt("step") ?? step, group: prompt, prompt: prompt,
-      response: try f.string(responseKey), origin: origin)
+      response: try f.string(responseKey))
     if format == .verl { sample.step = step }
     sample.score = try f.optionalNumber(scoreKey)
     sample.advantage = try f.optionalMean("advantage")
