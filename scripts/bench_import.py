@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -95,19 +96,27 @@ def main():
     binary = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT,
                             capture_output=True, text=True, check=True).stdout.strip() + "/treepo"
     out = args.dir.rstrip("/") + ".trace.jsonl"
-    treepo, python = [], []
+    treepo, python, treepo_cpu, python_cpu = [], [], [], []
     for _ in range(args.runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
         subprocess.run([binary, "import", "verl", args.dir, "-o", out], check=True, capture_output=True)
         treepo.append(time.perf_counter() - t)
-        t = time.perf_counter()
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        treepo_cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+        t, c = time.perf_counter(), time.process_time()
         python_json(args.dir)
         python.append(time.perf_counter() - t)
-    mt, mp = statistics.median(treepo), statistics.median(python)
-    print(f"dump: {size / 1e6:.0f} MB in {args.dir}; trace written: {os.path.getsize(out) / 1e6:.0f} MB")
-    print(f"treepo import verl: median {mt:.2f} s = {size / 1e6 / mt:.0f} MB/s  (runs {[round(x, 2) for x in treepo]})")
-    print(f"python json.loads : median {mp:.2f} s = {size / 1e6 / mp:.0f} MB/s  (runs {[round(x, 2) for x in python]})")
-    print(f"ratio: {mp / mt:.2f}x  (python {sys.version.split()[0]}, OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE')})")
+        python_cpu.append(time.process_time() - c)
+    mb = size / 1e6
+    print(f"dump: {mb:.0f} MB in {args.dir}; trace written: {os.path.getsize(out) / 1e6:.0f} MB")
+    for name, wall, cpu in (("treepo import verl", treepo, treepo_cpu), ("python json.loads", python, python_cpu)):
+        w, c = statistics.median(wall), statistics.median(cpu)
+        print(f"{name:18}: wall median {w:.2f} s = {mb / w:.0f} MB/s; CPU median {c:.2f} s = {mb / c:.0f} MB/s"
+              f"  (wall {[round(x, 2) for x in wall]}, CPU {[round(x, 2) for x in cpu]})")
+    print(f"ratio (treepo/python throughput): wall {statistics.median(python) / statistics.median(treepo):.2f}x, "
+          f"CPU {statistics.median(python_cpu) / statistics.median(treepo_cpu):.2f}x  "
+          f"(python {sys.version.split()[0]}, OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE')})")
     os.remove(out)
 
 
