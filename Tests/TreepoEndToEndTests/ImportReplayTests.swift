@@ -24,8 +24,10 @@ import Testing
     try session.waitForText("rollout 5")
     // Home, then two rounds: the first step's tree (rollout 1) is complete.
     try session.send("Home", "}", "}")
-    let screen = try session.waitForText("11 nodes · 6 paths")
-    #expect(screen.contains("Then y=4."))
+    // Polled until the whole tree is drawn (a loaded machine can catch a frame half-painted).
+    let screen = try session.waitForScreen("the first step's tree") {
+      $0.contains("11 nodes · 6 paths") && $0.contains("Then y=4.") && $0.contains("Done 3.")
+    }
     #expect(screen.contains("↺ Thus 5!!"), "the fallback path hangs from the cut node")
     #expect(screen.contains("rollout 1 tree"))
   }
