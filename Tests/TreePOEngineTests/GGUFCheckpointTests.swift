@@ -152,3 +152,29 @@ func smolLM2FromTheCacheHasTheExpectedMetadataAndTensors() throws {
   #expect(tok.tokens[1] == "<|im_start|>" && tok.tokens[2] == "<|im_end|>")
   #expect(tok.chatTemplate?.contains("<|im_start|>") == true)
 }
+
+@Test(.enabled(if: installedSmolLM2 != nil, "SmolLM2 is not installed (treepo models get)"))
+func smolLM2LoadsAsTransformersLoadsIt() throws {
+  // Per tensor: sum, sum |x| and 8 values of transformers' load of the same file
+  // (scripts/golden/make_gguf_fixtures.py) — pins the Q8_0/Q4_1 dequantization and the
+  // un-permutation of 9 query / 3 key heads on the real file.
+  let model = try GGUFCheckpoint(path: try #require(installedSmolLM2)).loadModel(threads: 2)
+  let expected = try SafetensorsFile(
+    path: try ggufFixtureURL("smollm2_tensors.safetensors").path)
+  #expect(expected.tensors.count == model.layout.tensors.count)
+  for spec in model.layout.tensors {
+    let want = try #require(expected.floats(named: spec.name), "no fixture for \(spec.name)")
+    let p = model.parameters.at(spec.offset)
+    var sum = 0.0
+    var sumAbs = 0.0
+    for i in 0..<spec.count {
+      sum += Double(p[i])
+      sumAbs += Double(abs(p[i]))
+    }
+    let picks = (0..<8).map { Float(p[($0 * 2_654_435_761 + 17) % spec.count]) }
+    expectIdenticalFloats("\(spec.name) at 8 indices", picks, Array(want[2...]))
+    expectCloseFloats(
+      "\(spec.name) sum, sum |x|", [Float(sum), Float(sumAbs)], Array(want[0..<2]),
+      tolerance: 1e-5, relative: true)
+  }
+}

@@ -18,6 +18,12 @@ Writes, under Tests/TreePOEngineTests/Fixtures/gguf/:
       The safetensors file holds input_ids [T] and transformers' logits [T, V] for them.
   qwen2_tiny.gguf, qwen2_tiny.safetensors
       the same for a random Qwen2ForCausalLM (tied embedding, q/k/v biases, no permutation).
+  smollm2_tensors.safetensors  (only when SmolLM2's GGUF is installed, see below)
+      for every parameter of SmolLM2-135M-Instruct as transformers loads the real Q4_1 file
+      (gguf-py dequantization, llama.cpp's q/k permutation undone): a [10] tensor under its HF name
+      with the sum and the sum of |x| (float64, stored as F32) and the values at 8 fixed indices.
+      The file is found in $XDG_CACHE_HOME/treepo/models or ~/.cache/treepo/models
+      (`treepo models get smollm2-135m`).
 Rerunning reproduces every value (fixed seeds).
 """
 import os
@@ -146,8 +152,32 @@ def model_fixture(name, model, arch, permuted):
               os.path.join(OUT, name + ".safetensors"))
 
 
+SMOLLM2 = "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+def smollm2_fixture():
+    cache = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
+    folder = os.path.join(cache, "treepo", "models")
+    if not os.path.exists(os.path.join(folder, SMOLLM2)):
+        print(f"skipping smollm2_tensors: {SMOLLM2} is not in {folder}")
+        return
+    from transformers import AutoModelForCausalLM
+    model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=SMOLLM2, dtype=torch.float32)
+    out = {}
+    for name, tensor in model.state_dict().items():
+        if name == "lm_head.weight" and model.config.tie_word_embeddings:
+            continue
+        flat = tensor.detach().to(torch.float64).reshape(-1)
+        n = flat.numel()
+        picks = [(i * 2654435761 + 17) % n for i in range(8)]
+        out[name] = torch.tensor([flat.sum().item(), flat.abs().sum().item()]
+                                 + [flat[i].item() for i in picks], dtype=torch.float32)
+    save_file(out, os.path.join(OUT, "smollm2_tensors.safetensors"))
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
+    smollm2_fixture()
     dequant_fixture(os.path.join(OUT, "dequant.gguf"))
     torch.manual_seed(7)
     llama = LlamaForCausalLM(LlamaConfig(
