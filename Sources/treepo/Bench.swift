@@ -5,6 +5,8 @@ extension Treepo {
   struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Measure engine, rollout and explorer speed (release build; medians of repeats).",
-      subcommands: [Train.self, Decode.self, BenchRollout.self, Render.self, Load.self])
+      subcommands: [
+        Train.self, Decode.self, BenchRollout.self, Render.self, Load.self, Tokenize.self,
+      ])
   }
 }

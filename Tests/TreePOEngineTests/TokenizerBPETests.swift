@@ -39,6 +39,12 @@ enum TokenizerFixtures {
   }
 
   static let expected: JSONValue? = try? json("expected.json")
+
+  static var installedSmolLM2: String? {
+    ModelCatalog.named("smollm2-135m").flatMap {
+      ModelCatalog.installedPath(of: $0, environment: ProcessInfo.processInfo.environment)
+    }
+  }
 }
 
 /// Escapes a test string so a failure message shows its exact characters.
@@ -99,6 +105,18 @@ func visible(_ s: String) -> String {
     try checkAgainstHF("smollm2", t)
   }
 
+  /// Every piece through the heap merge that long pieces use, and one piece of 200,000 letters.
+  @Test func longPieceMergeMatchesTokenizers() throws {
+    var t = try TokenizerFixtures.smollm2()
+    t.longPieceBytes = 2
+    try checkAgainstHF("smollm2", t)
+    let long = String(repeating: "tokenizer", count: 22_222)
+    let start = ContinuousClock.now
+    let ids = try t.encode(long)
+    #expect(t.decode(ids) == long)
+    #expect(ContinuousClock.now - start < .seconds(5), "a long piece is not quadratic")
+  }
+
   @Test func qwen2StyleTokenizerJSONMatchesTokenizers() throws {
     let t = try TokenizerFixtures.hf("qwen2-style.json")
     #expect(t.preTokenizer == .qwen2 && t.normalizesNFC && !t.ignoreMerges && !t.addBOS)
@@ -118,6 +136,21 @@ func visible(_ s: String) -> String {
         try t.encode(strings[i], addingBOS: true)
           == want.split(separator: " ").compactMap { Int($0) },
         "with BOS: \"\(visible(strings[i]))\"")
+    }
+  }
+
+  /// The real file, when `treepo models get smollm2-135m` has installed it: the GGUF reader's
+  /// metadata gives the same tokenizer as the committed extract.
+  @Test(.enabled(if: TokenizerFixtures.installedSmolLM2 != nil))
+  func smollm2FromTheInstalledGGUF() throws {
+    let path = try #require(TokenizerFixtures.installedSmolLM2)
+    let file = try GGUFFile(path: path)
+    let t = try BPETokenizer(gguf: GGUFTokenizerMetadata(file), source: path)
+    let reference = try TokenizerFixtures.smollm2()
+    #expect(t.tokens == reference.tokens && t.stopIds == reference.stopIds)
+    let expected = try #require(TokenizerFixtures.expected)
+    for s in TokenizerFixtures.strings(expected["strings"]).prefix(300) {
+      #expect(try t.encode(s) == reference.encode(s), "\"\(visible(s))\"")
     }
   }
 

@@ -99,7 +99,7 @@ extension BPETokenizer {
                         slots: slots.baseAddress!, mask: slots.count - 1, shift: $0.shift,
                         storage: storage.baseAddress!, offsets: offsets.baseAddress!)
                     },
-                    byteIds: byteIds.baseAddress!)
+                    byteIds: byteIds.baseAddress!, longPiece: longPieceBytes)
                   let scanner = PieceScanner(p: p, bmp: bmp.baseAddress!)
                   scanner.pieces(preTokenizer, 0, n) { s, e in
                     if let b = merger.merge(p + s, e - s, into: &out) { missing = missing ?? b }
@@ -123,14 +123,17 @@ struct PieceMerger {
   let pairs: PairLookup
   let whole: BytesLookup?
   let byteIds: UnsafePointer<Int32>
+  /// Pieces of at least this many bytes take the heap path (PieceMerger+Long).
+  let longPiece: Int
   var capacity = 64
   var symbols = UnsafeMutablePointer<Int32>.allocate(capacity: 64)
   var ranks = UnsafeMutablePointer<UInt64>.allocate(capacity: 64)
 
-  init(pairs: PairLookup, whole: BytesLookup?, byteIds: UnsafePointer<Int32>) {
+  init(pairs: PairLookup, whole: BytesLookup?, byteIds: UnsafePointer<Int32>, longPiece: Int) {
     self.pairs = pairs
     self.whole = whole
     self.byteIds = byteIds
+    self.longPiece = longPiece
   }
 
   func deallocate() {
@@ -157,6 +160,10 @@ struct PieceMerger {
       let id = byteIds[Int(p[k])]
       if id < 0 { return p[k] }
       symbols[k] = id
+    }
+    if n >= longPiece && n > 1 {
+      mergeLong(n, into: &out)
+      return nil
     }
     var m = n
     for k in 0..<(m - 1) { ranks[k] = pairs.find(symbols[k], symbols[k + 1]) }

@@ -14,7 +14,8 @@ extension BPETokenizer {
   ///   - addBOS: `tokenizer.ggml.add_bos_token`; when absent, Llama 3 adds BOS and the others not.
   public init(
     ggufModel model: String, pre: String?, tokens: [String], merges: [String], tokenTypes: [Int]?,
-    bosId: Int?, eosId: Int?, padId: Int?, addBOS: Bool?, source: String
+    bosId: Int?, eosId: Int?, padId: Int?, addBOS: Bool?, extraStopIds: [Int] = [],
+    source: String
   ) throws(CheckpointError) {
     func bad(_ reason: String) -> CheckpointError { .badTokenizer(path: source, reason: reason) }
     guard model == "gpt2" else {
@@ -49,6 +50,16 @@ extension BPETokenizer {
     try self.init(
       tokens: tokens, merges: pairs, added: added, preTokenizer: kind,
       normalizesNFC: kind == .qwen2, bosId: bosId, eosId: eosId, padId: padId,
-      addBOS: addBOS ?? (kind == .llama3), source: source)
+      addBOS: addBOS ?? (kind == .llama3), extraStopIds: extraStopIds, source: source)
+  }
+
+  /// The tokenizer of a GGUF file, from the metadata its reader collected; an end-of-turn id
+  /// (`tokenizer.ggml.eot_token_id`) also stops a completion.
+  public init(gguf m: GGUFTokenizerMetadata, source: String) throws(CheckpointError) {
+    try self.init(
+      ggufModel: m.model, pre: m.pre, tokens: m.tokens, merges: m.merges,
+      tokenTypes: m.tokenTypes.isEmpty ? nil : m.tokenTypes, bosId: m.bosId, eosId: m.eosId,
+      padId: m.paddingId, addBOS: m.addBosToken, extraStopIds: m.eotId.map { [$0] } ?? [],
+      source: source)
   }
 }

@@ -29,6 +29,9 @@ public struct BPETokenizer: Tokenizer {
   /// Every token's bytes → id, when `ignoreMerges` needs it.
   let wholeTokens: BytesTable?
   let added: AddedTokenMatcher
+  /// Pieces this long (bytes) merge through a heap instead of the quadratic scan; tests lower it
+  /// to run every piece through the heap.
+  package var longPieceBytes = 256
 
   /// - Parameters:
   ///   - tokens: spellings by id; holes (ids no one uses) are empty strings.
