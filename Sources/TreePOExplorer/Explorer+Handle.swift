@@ -19,6 +19,14 @@ extension Explorer {
       return []
     }
     if binding.action == .cancel && !hadMessage { state.engineError = nil }
+    // `q` with trained weights not yet saved: offer `w` once; a second `q` quits (Ctrl-C always).
+    let offered = state.quitOffered
+    state.quitOffered = false
+    if binding.action == .quit, key != .control("c"), !offered, state.weightsUnsaved, !isReplay {
+      state.quitOffered = true
+      state.message = "trained weights not saved: w saves them, q again quits"
+      return []
+    }
     let commands = perform(binding.action)
     keepSelectionVisible()
     return commands
@@ -35,6 +43,7 @@ extension Explorer {
       return [.trainStep]
     case .newBatch: return [.newBatch]
     case .saveTrace: return [.saveTrace]
+    case .saveWeights: return [.saveWeights]
     case .redraw: return [.redraw]
     case .quit:
       state.wantsQuit = true
@@ -166,7 +175,8 @@ extension Explorer {
       return
     }
     let here = order.firstIndex(of: selectedNode ?? -1) ?? -1
-    let rank = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
+    // A damaged trace can give two nodes one id: the first position counts.
+    let rank = Dictionary(order.enumerated().map { ($1, $0) }) { first, _ in first }
     let target: Int
     if forward {
       target =
@@ -199,13 +209,28 @@ extension Explorer {
 
   // MARK: - Replay
 
+  /// Moves the timeline and says in the status bar which event was applied or undone (the
+  /// position itself is in the status bar: "event 12/371").
   private mutating func seek(_ target: (Timeline) -> Int) {
     guard var timeline else { return }
+    let before = timeline.position
     timeline.seek(to: target(timeline))
     store = timeline.store
     self.timeline = timeline
     let count = store.current?.prompts.count ?? 0
     state.promptPosition = min(state.promptPosition, max(0, count - 1))
+    let at = timeline.position
+    if at == before {
+      state.message = at == 0 ? "at the start of the trace" : "at the end of the trace"
+    } else if at == 0 {
+      state.message = "at the start of the trace: no event applied"
+    } else if at > before {
+      state.message = "applied: \(describe(timeline.events[at - 1]))"
+    } else if before - at == 1 {
+      state.message = "undid: \(describe(timeline.events[before - 1]))"
+    } else {
+      state.message = "undid \(before - at) events; last applied: \(describe(timeline.events[at - 1]))"
+    }
   }
 
   // MARK: - Scrolling and the mouse

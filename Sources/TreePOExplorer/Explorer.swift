@@ -16,14 +16,21 @@ public struct Explorer: Sendable {
   public internal(set) var timeline: Timeline?
   public let header: TraceHeader?
   public var colorDepth: ColorDepth
+  /// The run's settings in verl's names (`actor.optim.lr`, …): the trace header's config in
+  /// replay, what the driver passes live. The Training pane shows the trainer's.
+  public var settings: [String: String]
 
-  public init(mode: ExplorerMode, colorDepth: ColorDepth = .colors256) {
+  public init(
+    mode: ExplorerMode, colorDepth: ColorDepth = .colors256, settings: [String: String] = [:]
+  ) {
     self.colorDepth = colorDepth
+    self.settings = settings
     switch mode {
     case .live:
       header = nil
     case .replay(let events, let header):
       self.header = header
+      self.settings = header.config.merging(settings) { $1 }
       let timeline = Timeline(events: events)
       store = timeline.store
       self.timeline = timeline
@@ -35,7 +42,13 @@ public struct Explorer: Sendable {
 
   /// One event from the engine (live) or appended to the trace being replayed.
   public mutating func apply(_ event: TreeEvent) {
-    if case .trainStep = event { state.trainingRequested = false }
+    switch event {
+    case .trainStep:
+      state.trainingRequested = false
+      state.weightsUnsaved = true
+    case .checkpointSaved: state.weightsUnsaved = false
+    default: break
+    }
     if var timeline {
       timeline.append(event)
       store = timeline.store
@@ -51,6 +64,9 @@ public struct Explorer: Sendable {
     state.engineBusy = busy
     state.engineRunning = running
     state.engineError = error
+    // The newest note wins: an error replaces an older message (a message from a later key
+    // replaces the error in turn, until the key after it).
+    if error != nil { state.message = nil }
     if !busy && !running { state.trainingRequested = false }
   }
 

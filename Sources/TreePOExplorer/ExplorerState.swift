@@ -67,6 +67,10 @@ public struct ExplorerState: Sendable, Equatable {
   /// A train step was asked for and has not reported yet.
   public var trainingRequested = false
   public var wantsQuit = false
+  /// A train step changed the weights since they were last saved (live).
+  public var weightsUnsaved = false
+  /// `q` was pressed once with unsaved weights and the offer to save them is showing.
+  public var quitOffered = false
   /// The terminal size the driver last reported (mouse hit-testing, paging, scrolling).
   public var viewSize = Size(width: 100, height: 30)
 

@@ -24,4 +24,6 @@ public enum ExplorerCommand: Sendable, Equatable {
   case newBatch
   /// Save the events so far as a trace file.
   case saveTrace
+  /// Engine: save the trained weights as a model folder (through the checkpoint code).
+  case saveWeights
 }

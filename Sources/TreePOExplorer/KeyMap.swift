@@ -4,7 +4,7 @@ import TreePOTrace
 // are all generated from it, so they cannot disagree. A binding that is unavailable says why.
 
 public enum Action: String, Sendable, CaseIterable {
-  case stepRound, toggleRun, trainStep, newBatch, saveTrace
+  case stepRound, toggleRun, trainStep, newBatch, saveTrace, saveWeights
   case previousPrompt, nextPrompt
   case parent, child, nextNode, previousNode, nextSibling, previousSibling
   case toggleFold, top, bottom, pageUp, pageDown, scrollUp, scrollDown, select
@@ -22,11 +22,15 @@ public struct KeyBinding: Sendable {
   public var group: String
   /// Nil when the binding can be used now; else why not (shown in the status bar).
   public var whyDisabled: @Sendable (Explorer) -> String?
+  /// docs/keys.md's "not available when" for a rule the sample situations cannot show.
+  public var availability: String?
 
   public init(
     _ keys: [Key], _ label: String, _ action: Action, _ description: String, group: String,
+    availability: String? = nil,
     whyDisabled: @escaping @Sendable (Explorer) -> String? = { _ in nil }
   ) {
+    self.availability = availability
     self.keys = keys
     self.label = label
     self.action = action
@@ -94,6 +98,14 @@ public enum KeyMap {
       [.character("s")], "s", .saveTrace, "save the trace", group: "Engine",
       whyDisabled: { $0.isReplay ? "not available in replay (the trace is already a file)" : nil }
     ),
+    KeyBinding(
+      [.character("w")], "w", .saveWeights, "save the trained weights (a model folder)",
+      group: "Engine", availability: "replay; no train step yet",
+      whyDisabled: {
+        if $0.isReplay { return "not available in replay" }
+        if $0.store.trainSteps.isEmpty { return "no train step yet: t trains" }
+        return nil
+      }),
     // Tree
     KeyBinding([.character("[")], "[", .previousPrompt, "previous prompt", group: "Tree"),
     KeyBinding([.character("]")], "]", .nextPrompt, "next prompt", group: "Tree"),
@@ -131,7 +143,8 @@ public enum KeyMap {
     KeyBinding([.escape], "Esc", .cancel, "cancel (search, help, message)", group: "General"),
     KeyBinding([.control("l")], "Ctrl-L", .redraw, "redraw the screen", group: "General"),
     KeyBinding(
-      [.character("q"), .control("c")], "q Ctrl-C", .quit, "quit", group: "General"),
+      [.character("q"), .control("c")], "q Ctrl-C", .quit,
+      "quit (q first offers to save unsaved trained weights)", group: "General"),
   ]
 
   /// The binding `key` triggers now: the first available one that lists it; when every binding of
@@ -162,6 +175,7 @@ public enum KeyMap {
   /// (so the document cannot drift from the rule).
   private static func availabilityNote(_ binding: KeyBinding) -> String {
     guard !binding.keys.isEmpty else { return "" }
+    if let note = binding.availability { return note }
     var running = TreeStore()
     running.apply(
       .rolloutStarted(RolloutStarted(rollout: 0, sampler: "tree", prompts: [], config: [:])))

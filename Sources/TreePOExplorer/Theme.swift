@@ -57,10 +57,9 @@ enum Theme {
 
   /// One block per entropy level, "▁" calm … "█" very uncertain (mean nats over 0…1.2).
   static func entropyBar(_ e: Float?) -> Character {
-    guard let e else { return " " }
+    guard let e, !e.isNaN else { return " " }
     let bars = Array("▁▂▃▄▅▆▇█")
-    let i = Int((min(max(e, 0), 1.2) / 1.2 * Float(bars.count - 1)).rounded())
-    return bars[i]
+    return bars[clampedIndex(Double(e) / 1.2 * Double(bars.count - 1), count: bars.count)]
   }
 
   static func sparkline(_ values: [Double], width: Int) -> String {
@@ -69,7 +68,8 @@ enum Theme {
     let bars = Array("▁▂▃▄▅▆▇█")
     return String(
       tail.map { v in
-        hi - lo < 1e-12 ? bars[3] : bars[Int(((v - lo) / (hi - lo) * 7).rounded())]
+        // (hi − lo) can overflow to inf for huge values; clampedIndex keeps that total.
+        hi - lo < 1e-12 ? bars[3] : bars[clampedIndex((v - lo) / (hi - lo) * 7, count: 8)]
       })
   }
 }
@@ -85,6 +85,8 @@ func fixed(_ v: Float, digits: Int = 2) -> String { fixed(Double(v), digits: dig
 
 func fixed(_ v: Double, digits: Int = 2) -> String {
   guard v.isFinite else { return v.isNaN ? "nan" : (v < 0 ? "-inf" : "inf") }
+  // Beyond 1e12 fixed-point is unreadable and `Int` would overflow: "3.0e19".
+  if abs(v) >= 1e12 { return scientific(v) }
   var scale = 1.0
   for _ in 0..<digits { scale *= 10 }
   let n = (abs(v) * scale).rounded()
@@ -94,6 +96,30 @@ func fixed(_ v: Double, digits: Int = 2) -> String {
   while fracText.count < digits { fracText = "0" + fracText }
   let sign = v < 0 && n > 0 ? "-" : ""
   return digits == 0 ? "\(sign)\(whole)" : "\(sign)\(whole).\(fracText)"
+}
+
+/// "3.0e19" / "-1.0e30" for finite values too large for fixed-point.
+func scientific(_ v: Double) -> String {
+  var exponent = Int(log10(abs(v)).rounded(.down))
+  var mantissa = v / pow(10, Double(exponent))
+  if abs(mantissa) >= 9.95 {
+    mantissa /= 10
+    exponent += 1
+  }
+  return "\(fixed(mantissa, digits: 1))e\(exponent)"
+}
+
+/// `x` rounded to an index in 0..<count; NaN and out-of-range values clamp, so a damaged number
+/// never traps the renderer.
+func clampedIndex(_ x: Double, count: Int) -> Int {
+  guard count > 0, !x.isNaN else { return 0 }
+  return Int(min(max(x.rounded(), 0), Double(count - 1)))
+}
+
+/// `x` rounded to an Int when it is finite and fits; nil otherwise.
+func roundedInt(_ x: Double) -> Int? {
+  guard x.isFinite, abs(x) < 9e18 else { return nil }
+  return Int(x.rounded())
 }
 
 /// 12345 → "12,345".

@@ -28,8 +28,10 @@ extension PromptTree {
     out.reserveCapacity(nodes.count)
     // (node, guides, isLast)
     var stack: [(Int, [Bool], Bool)] = [(root, [], true)]
+    // Each node once, even if a damaged trace made a child list repeat an id or loop back.
+    var seen: Set<Int> = []
     while let (id, guides, isLast) = stack.popLast() {
-      guard let node = nodes[id] else { continue }
+      guard let node = nodes[id], seen.insert(id).inserted else { continue }
       let folded = isFolded(id) && !node.children.isEmpty
       out.append(
         TreeRow(
@@ -49,8 +51,9 @@ extension PromptTree {
     guard let root else { return [] }
     var out: [Int] = []
     var stack = [root]
+    var seen: Set<Int> = []
     while let id = stack.popLast() {
-      guard let node = nodes[id] else { continue }
+      guard let node = nodes[id], seen.insert(id).inserted else { continue }
       out.append(id)
       stack.append(contentsOf: node.children.reversed())
     }

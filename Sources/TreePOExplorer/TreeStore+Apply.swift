@@ -11,6 +11,8 @@ extension TreeStore {
       rollouts.append(RolloutState(e))
     case .nodeSpawned(let e):
       let ok = updatePrompt(e.prompt) { tree in
+        // Node ids are unique within a prompt's tree: a second spawn of an id is damage.
+        guard tree.nodes[e.node] == nil else { return false }
         if let parent = e.parent {
           guard tree.nodes[parent] != nil else { return false }
           tree.nodes[parent]!.children.append(e.node)

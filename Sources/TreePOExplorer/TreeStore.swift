@@ -104,7 +104,8 @@ public struct PromptTree: Sendable, Equatable {
   public func path(to id: Int) -> [Int] {
     var out: [Int] = []
     var cursor: Int? = id
-    while let c = cursor, let node = nodes[c] {
+    // Bounded by the node count, so a parent loop in a damaged trace cannot hang the explorer.
+    while let c = cursor, let node = nodes[c], out.count <= nodes.count {
       out.append(c)
       cursor = node.parent
     }
@@ -143,7 +144,8 @@ public struct TreeStore: Sendable, Equatable {
   public var checkpoints: [CheckpointSaved] = []
   /// Events applied so far.
   public var eventCount = 0
-  /// Events that referred to a rollout, prompt or node the store has not seen (kept out, counted).
+  /// Events that referred to a rollout, prompt or node the store has not seen, or that would give
+  /// a second node an id already in use (kept out, counted).
   public var orphanEvents = 0
 
   public init() {}

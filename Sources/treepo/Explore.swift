@@ -10,8 +10,9 @@ extension Treepo {
     static let configuration = CommandConfiguration(
       abstract: "Open the explorer live on the bundled model (the default command).",
       discussion: """
-        space decodes one round, r runs/pauses, t trains on the trees on screen, b starts a new \
-        batch, s saves the trace so far, ? lists every key.
+        space decodes one round, r runs/pauses, t trains on the trees on screen (with the same \
+        defaults as `treepo train`), b starts a new batch, s saves the trace so far, w saves the \
+        trained weights, ? lists every key.
         """)
 
     @OptionGroup var model: ModelOption
@@ -20,8 +21,11 @@ extension Treepo {
     var batchSize = 4
     @Option(help: "Folder where `s` saves traces.")
     var traceDir = "."
+    @Option(help: "Folder where `w` saves the trained weights (a model folder per save).")
+    var weightsDir = "."
     @OptionGroup var threads: ThreadOptions
     @OptionGroup var rollout: RolloutOptions
+    @OptionGroup var trainer: TrainerOptions
     @OptionGroup var screen: ScreenOptions
 
     func validate() throws { try Check.atLeast("--batch-size", batchSize, 1) }
@@ -33,15 +37,18 @@ extension Treepo {
       let loaded = try model.load()
       let sizes = self.task.sizes.range
       let config = rollout.config
+      let trainerConfig = trainer.config
       try MemoryCheck.require(
         MemoryCheck.rollout(loaded.model.config, prompts: batchSize, n: config.n)
           + MemoryCheck.training(
-            loaded.model.config, batch: TrainerConfig().microBatchSize,
+            loaded.model.config, batch: trainerConfig.microBatchSize,
             length: loaded.model.config.maxPositions),
         for: "A batch of --batch-size \(batchSize) × --n \(config.n)")
       let header = TraceHeader(
-        model: loaded.name, task: task.name, config: config.dictionary, seed: config.seed)
+        model: loaded.name, task: task.name,
+        config: config.dictionary.merging(trainerConfig.summary) { $1 }, seed: config.seed)
       let (model, tokenizer, batchSize) = (loaded.model, loaded.tokenizer, self.batchSize)
+      let weightsDir = self.weightsDir
 
       try ScreenSession.run(options: screen) { terminal, wake in
         let inbox = EventInbox(wake: wake)
@@ -54,13 +61,18 @@ extension Treepo {
           status: { inbox.post($0) },
           make: {
             // Built on the engine thread; the trainer updates the model the decoder samples from.
-            EngineParts.live(
+            var parts = EngineParts.live(
               model: model, task: task, tokenizer: tokenizer, config: config,
               batchSize: batchSize, sizes: sizes
-            ).training(with: PolicyTrainer(model: model))
+            ).training(with: PolicyTrainer(model: model, config: trainerConfig))
+            parts.saveWeights = { step in
+              try WeightsSaver.save(model, tokenizer: tokenizer, step: step, in: weightsDir)
+            }
+            return parts
           })
         var loop = TerminalLoop(
-          screen: Explorer(mode: .live, colorDepth: terminal.colorSupport.depth),
+          screen: Explorer(
+            mode: .live, colorDepth: terminal.colorSupport.depth, settings: header.config),
           terminal: terminal, wake: wake, inbox: inbox, engine: SessionEngine(session),
           saveTrace: { try recorder.save() })
         return loop.run()
@@ -83,6 +95,7 @@ final class SessionEngine: LiveEngine {
     case .toggleRun: session.send(.toggleRun)
     case .trainStep: session.send(.trainStep)
     case .newBatch: session.send(.newBatch)
+    case .saveWeights: session.send(.saveWeights)
     case .quit, .redraw, .saveTrace: break
     }
   }

@@ -6,36 +6,37 @@ extension AdvantageEstimator: ExpressibleByArgument {}
 extension LossAggregation: ExpressibleByArgument {}
 extension PrefixMode: ExpressibleByArgument {}
 
-/// The PPO update's settings under verl's names.
+/// The PPO update's settings under verl's names; defaults from `TrainerConfig.standard`, which
+/// the explorer's `t` key uses too.
 struct TrainerOptions: ParsableArguments {
   @Option(help: "Advantage estimator: tree | tree-segment | segment-leaf-mean | grpo | drgrpo.")
-  var advantage = AdvantageEstimator.tree
+  var advantage = TrainerConfig.standard.estimator
   @Option(help: "Tree estimator weighting (adv_weight_strategy): average | group_size.")
-  var advWeightStrategy = "average"
+  var advWeightStrategy = TrainerConfig.standard.weighting.rawValue
   @Option(help: "actor.optim.lr (5e-5: stable on the bundled model; see docs/benchmarks.md).")
-  var lr: Float = 5e-5
+  var lr = TrainerConfig.standard.learningRate
   @Option(help: "actor.ppo_epochs.")
-  var ppoEpochs = 1
+  var ppoEpochs = TrainerConfig.standard.ppoEpochs
   @Option(help: "Mini-batches per epoch (one optimizer step each), split by prompt.")
-  var miniBatches = 2
+  var miniBatches = TrainerConfig.standard.miniBatches
   @Option(help: "Sequences per forward pass (memory); gradients accumulate across them.")
-  var microBatch = 32
+  var microBatch = TrainerConfig.standard.microBatchSize
   @Option(help: "actor.clip_ratio_low.")
-  var clipRatioLow: Double = 0.2
+  var clipRatioLow = TrainerConfig.standard.ppo.clipRatioLow
   @Option(help: "actor.clip_ratio_high (clip-higher).")
-  var clipRatioHigh: Double = 0.28
+  var clipRatioHigh = TrainerConfig.standard.ppo.clipRatioHigh
   @Option(help: "actor.clip_ratio_c (dual clip, > 1).")
-  var clipRatioC: Double = 3
+  var clipRatioC = TrainerConfig.standard.ppo.clipRatioC
   @Option(help: "actor.loss_agg_mode: token-mean | seq-mean-token-mean.")
-  var lossAggMode = LossAggregation.tokenMean
+  var lossAggMode = TrainerConfig.standard.ppo.aggregation
   @Option(help: "actor.kl_loss_coef (k3 KL to the starting weights; 0 = off).")
-  var klLossCoef: Double = 0
+  var klLossCoef = TrainerConfig.standard.ppo.klCoef
   @Option(help: "actor.entropy_coeff (entropy bonus; 0 = off).")
-  var entropyCoeff: Double = 0
+  var entropyCoeff = TrainerConfig.standard.ppo.entropyCoef
   @Option(help: "actor.grad_clip: global gradient-norm clip.")
-  var gradClip: Float = 1
+  var gradClip = TrainerConfig.standard.maxGradNorm
   @Option(help: "Shared prefixes: per-path | shared (same gradient; see docs/algorithm.md).")
-  var prefixMode = PrefixMode.perPath
+  var prefixMode = TrainerConfig.standard.prefixMode
 
   var config: TrainerConfig {
     var c = TrainerConfig()

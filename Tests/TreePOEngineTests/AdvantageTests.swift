@@ -105,15 +105,23 @@ private func close(_ a: [Float], _ b: [Float], tolerance: Float = 1e-5) -> Bool 
   #expect(close(dr.tokenAdvantages.map { $0[0] }, [0.5, -0.5, -0.5, 0.5, 1]))
 }
 
-@Test func leafLevelNodesShowTokenWeightedMeanOfLeavesBelow() {
-  // Node 1 has leaves of 4 and 2 tokens; its display is their token-weighted mean.
+@Test func leafLevelNodesShowTheAdvantageTheUpdateGivesTheirTokens() {
+  // Node 1 has leaves of 4 and 2 tokens. Its own tokens get one loss term per path, each with that
+  // path's advantage and (token-mean) the same weight: the display is the plain mean over paths,
+  // not the length-weighted one (which differed by up to 0.36, once with the other sign).
   let batch = [
     path(0, [1, 2], reward: 1, lengths: [2, 2]), path(0, [1, 3], reward: 0, lengths: [2, 0]),
     path(0, [4], reward: 0, lengths: [3]),
   ]
   let result = computeAdvantages(batch, estimator: .tree)
   let leaf = result.tokenAdvantages.map { $0.first ?? .nan }
+  // What the loss terms at node 1's first token carry: one per path through node 1.
+  let terms = batch.indices.filter { batch[$0].nodes.first == 1 }.map {
+    result.tokenAdvantages[$0][0]
+  }
   let node1 = result.nodes.first { $0.node == 1 }!.advantage
-  #expect(abs(node1 - (4 * leaf[0] + 2 * leaf[1]) / 6) < 1e-5)
+  #expect(terms.count == 2)
+  #expect(abs(node1 - terms.reduce(0, +) / Float(terms.count)) < 1e-6)
+  #expect(abs(node1 - (4 * leaf[0] + 2 * leaf[1]) / 6) > 0.01, "not the length-weighted mean")
   #expect(result.nodes.first { $0.node == 2 }!.advantage == leaf[0])
 }

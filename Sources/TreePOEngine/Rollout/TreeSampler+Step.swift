@@ -5,6 +5,8 @@ extension TreeSampler {
   /// `rolloutStarted` event, the roots, the prompt prefill and the initial children).
   /// Returns no events once the rollout is done.
   public func step() throws -> [TreeEvent] {
+    let outer = beginTiming()
+    defer { endTiming(outer) }
     var events: [TreeEvent] = []
     if !started { events += try begin() }
     guard !isDone else { return events }
@@ -64,7 +66,8 @@ extension TreeSampler {
   public func begin() throws -> [TreeEvent] {
     precondition(!started, "the rollout has already begun")
     started = true
-    startTime = .now
+    let outer = beginTiming()
+    defer { endTiming(outer) }
     decoder.resetPeak()
     forwardedAtStart = decoder.forwardedPositions
     let infos = prompts.enumerated().map { i, p in
@@ -264,8 +267,26 @@ extension TreeSampler {
     c.kvPagesInUse = decoder.pagesInUse
     c.kvPagesPeak = decoder.peakPagesInUse
     c.active = prompts.reduce(0) { $0 + $1.pending.count }
-    c.elapsedSeconds = (ContinuousClock.now - startTime).seconds
+    c.elapsedSeconds = engineSeconds
     return c
+  }
+
+  /// Seconds spent inside `begin` and `step` so far (the call under way included).
+  var engineSeconds: Double {
+    busySeconds + (callStart.map { (ContinuousClock.now - $0).seconds } ?? 0)
+  }
+
+  /// Starts timing a call; false when a call is already being timed (`step` calling `begin`).
+  func beginTiming() -> Bool {
+    guard callStart == nil else { return false }
+    callStart = .now
+    return true
+  }
+
+  func endTiming(_ outer: Bool) {
+    guard outer, let start = callStart else { return }
+    busySeconds += (ContinuousClock.now - start).seconds
+    callStart = nil
   }
 }
 

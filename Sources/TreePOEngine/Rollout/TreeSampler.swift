@@ -72,7 +72,11 @@ public final class TreeSampler {
   public internal(set) var round = 0
   var counters = RolloutCounters()
   var forwardedAtStart = 0
-  var startTime = ContinuousClock.now
+  /// Engine time spent in `begin` and `step` calls that have returned: the explorer calls `step`
+  /// on a key press, so wall time since the start would count the user's pauses.
+  var busySeconds = 0.0
+  /// When the `begin` or `step` under way started (nil between calls).
+  var callStart: ContinuousClock.Instant? = nil
   /// Set when the token cap stopped the rollout early.
   public internal(set) var tokenCapHit = false
 

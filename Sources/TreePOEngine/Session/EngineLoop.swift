@@ -50,6 +50,8 @@ final class EngineLoop {
       case .trainStep:
         running = false
         perform { try self.train() }
+      case .saveWeights:
+        saveWeights()
       }
       state = running ? .running : .idle
       publish()
@@ -114,6 +116,21 @@ final class EngineLoop {
     while !s.isDone { emit(try s.step()) }
     emit(try trainer(s, trainSteps))
     trainSteps += 1
+  }
+
+  /// A failed save is a note, not an engine failure: the batch and the weights stay as they are.
+  func saveWeights() {
+    guard let save = parts.saveWeights else {
+      message = "saving weights is not available in this session"
+      return
+    }
+    do {
+      let path = try save(trainSteps)
+      emit([.checkpointSaved(CheckpointSaved(step: trainSteps, path: path))])
+      message = "weights saved to \(path)"
+    } catch {
+      message = "could not save the weights: \(error)"
+    }
   }
 
   func publish() {

@@ -13,13 +13,18 @@ public struct EngineParts {
   /// (`advantagesAssigned`, `trainStep`, …). Nil until training is wired in: the train command
   /// then reports that training is not available instead of inventing metrics.
   public var train: ((_ sampler: TreeSampler, _ step: Int) throws -> [TreeEvent])?
+  /// Writes the current weights after `step` train steps and returns where; nil when this
+  /// session cannot save (the save command then says so).
+  public var saveWeights: ((_ step: Int) throws -> String)?
 
   public init(
     decoder: any SegmentDecoding, task: any ReasoningTask, tokenizer: any Tokenizer,
     config: RolloutConfig, sampler: SamplerKind = .tree,
     prompts: @escaping (_ batch: Int) -> [String],
-    train: ((_ sampler: TreeSampler, _ step: Int) throws -> [TreeEvent])? = nil
+    train: ((_ sampler: TreeSampler, _ step: Int) throws -> [TreeEvent])? = nil,
+    saveWeights: ((_ step: Int) throws -> String)? = nil
   ) {
+    self.saveWeights = saveWeights
     self.decoder = decoder
     self.task = task
     self.tokenizer = tokenizer

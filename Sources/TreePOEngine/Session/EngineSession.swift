@@ -16,6 +16,8 @@ public enum EngineCommand: String, Sendable, Equatable, CaseIterable {
   case trainStep
   /// Drop the current batch and start the next.
   case newBatch
+  /// Save the weights as they are now (`EngineParts.saveWeights`); emits `checkpointSaved`.
+  case saveWeights
   /// End the session; the engine thread exits.
   case stop
 }

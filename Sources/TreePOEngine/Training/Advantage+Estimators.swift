@@ -100,22 +100,22 @@ func orderedNodes(_ trajectories: [Trajectory]) -> [NodeKey] {
 func leafLevelResult(
   _ trajectories: [Trajectory], scores: [Float], tokens: [[Float]], whitening: Whitening
 ) -> AdvantageResult {
-  var sums: [NodeKey: (weighted: Double, tokens: Int, plain: Double, leaves: Int)] = [:]
+  // A node's own tokens carry one loss term per path through it, each with that path's advantage
+  // and (token-mean, the default aggregation) the same weight: the update pushes them with the
+  // plain mean over those paths. Weighting by response length showed another number (a sign
+  // flip was seen).
+  var sums: [NodeKey: (sum: Double, paths: Int)] = [:]
   for (t, score) in zip(trajectories, scores) {
     let value = Double(whitening.apply(score))
     for node in t.nodes {
       let k = NodeKey(prompt: t.prompt, node: node)
-      let old = sums[k] ?? (0, 0, 0, 0)
-      let n = t.responseTokens.count
-      sums[k] = (
-        old.weighted + value * Double(n), old.tokens + n, old.plain + value, old.leaves + 1
-      )
+      let old = sums[k] ?? (0, 0)
+      sums[k] = (old.sum + value, old.paths + 1)
     }
   }
   let nodes = orderedNodes(trajectories).map { k in
     let s = sums[k]!
-    let mean = s.tokens > 0 ? s.weighted / Double(s.tokens) : s.plain / Double(s.leaves)
-    return NodeAdvantage(prompt: k.prompt, node: k.node, advantage: Float(mean))
+    return NodeAdvantage(prompt: k.prompt, node: k.node, advantage: Float(s.sum / Double(s.paths)))
   }
   return AdvantageResult(tokenAdvantages: tokens, rawScores: scores.map { [$0] }, nodes: nodes)
 }

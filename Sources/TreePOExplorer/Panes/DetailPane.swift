@@ -29,6 +29,9 @@ struct DetailPane {
       let mean = t.meanReward.map { fixed($0) } ?? "—"
       lines.append([("mean reward ", Theme.label), (mean, .plain)])
       lines.append([("nodes ", Theme.label), ("\(tree.nodes.count)", .plain)])
+      if !node.children.isEmpty {
+        lines.append([("initial divergence ", Theme.label), ("×\(node.children.count)", .plain)])
+      }
     } else {
       var spawn = node.reason.rawValue
       if let r = node.decodedInRound { spawn += " · round \(r)" }
@@ -43,6 +46,7 @@ struct DetailPane {
       let (glyph, glyphStyle) = Theme.glyph(node.status)
       var ending = "\(node.status.name)"
       if let reason = node.endReason { ending += " · \(reason)" }
+      if let why = Self.whyBranched(node, in: tree) { ending += " " + why }
       var outcome: [(String, Style)] = [("\(glyph) ", glyphStyle), (ending, .plain)]
       if let r = node.reward {
         outcome.append(("  r=\(fixed(r, digits: 0))", r > 0 ? Theme.positive : Theme.negative))
@@ -86,6 +90,25 @@ struct DetailPane {
         x = grid.put(text, x: x, y: inner.y + i, style: style, maxX: inner.maxX)
       }
     }
+  }
+}
+
+extension DetailPane {
+  /// Why a node has children: how many, and its entropy rank among the paths of its prompt that
+  /// went on after the same round (the entropy divergence policy gives more children to the more
+  /// uncertain); e.g. "×3 · H̄ rank 1/4 in round 2".
+  static func whyBranched(_ node: TreeNode, in tree: PromptTree) -> String? {
+    guard !node.children.isEmpty, node.reason != .root else { return nil }
+    var text = "×\(node.children.count)"
+    if node.fallbackCuts > 0 { text += " (↺ fallback)" }
+    guard let round = node.decodedInRound, let mine = node.meanEntropy, !mine.isNaN else {
+      return text
+    }
+    let peers = tree.nodes.values.filter {
+      $0.decodedInRound == round && $0.outcome == nil && $0.reason != .root
+    }
+    let above = peers.filter { ($0.meanEntropy ?? -.infinity) > mine }.count
+    return text + " · H̄ rank \(above + 1)/\(peers.count) in round \(round)"
   }
 }
 

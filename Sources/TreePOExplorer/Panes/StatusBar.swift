@@ -45,15 +45,19 @@ struct StatusBar {
         style: Style(foreground: .black, background: .white, bold: true), maxX: area.maxX)
       return
     }
-    if let error = explorer.state.engineError {
-      let text = truncated(" engine error: \(error) ", to: max(0, area.maxX - x - 1))
-      grid.put(text, x: x, y: y, style: Theme.error)
-      return
-    }
+    // A note answers the last key, so it goes before a standing engine error (which returns with
+    // the next key).
     if let message = explorer.state.message {
+      // A note takes the hints' room too: they come back with the next key.
+      right = area.maxX
       let text = truncated(" \(message) ", to: max(0, right - x))
       grid.put(text, x: x, y: y, style: Style(foreground: .black, background: .yellow))
       right = x + displayWidth(text)
+    }
+    if explorer.state.message == nil, let error = explorer.state.engineError {
+      let text = truncated(" engine error: \(error) ", to: max(0, area.maxX - x - 1))
+      grid.put(text, x: x, y: y, style: Theme.error)
+      return
     }
     if hintsX > right { grid.put(hints, x: hintsX, y: y, style: Theme.statusBar) }
   }

@@ -1,7 +1,8 @@
 import TreePOTrace
 
 // Training progress with verl's metric names: the last step's score, accuracy, pg_loss, clip
-// fraction, KL, entropy and gradient norm, plus sparklines of score and loss over the steps.
+// fraction, KL, entropy and gradient norm, plus sparklines of score and loss over the steps; on
+// the border the settings the update runs with (learning rate, mini-batches).
 
 struct TrainingPane {
   let explorer: Explorer
@@ -9,13 +10,17 @@ struct TrainingPane {
   func render(in area: Rect, into grid: inout CellGrid) {
     let steps = explorer.store.trainSteps
     guard let last = steps.last else {
-      grid.box(area, title: "Training")
+      grid.box(area, title: "Training", note: settingsNote(lr: nil))
       let hint = explorer.isReplay ? "no train step yet" : "t: train on a finished batch"
       grid.put(
         truncated(hint, to: area.inner.width - 1), x: area.x + 2, y: area.y + 1, style: Theme.dim)
       return
     }
-    grid.box(area, title: "Training", note: "step \(last.step)")
+    grid.box(
+      area, title: "Training",
+      note: ["step \(last.step)", settingsNote(lr: last.metrics["actor/lr"])].filter {
+        !$0.isEmpty
+      }.joined(separator: " · "))
     let m = last.metrics
     func value(_ key: String, _ digits: Int = 3) -> String {
       m[key].map { fixed($0, digits: digits) } ?? "—"
@@ -50,5 +55,17 @@ struct TrainingPane {
         x = grid.put(text, x: x, y: inner.y + i, style: style, maxX: inner.maxX)
       }
     }
+  }
+
+  /// "lr 5e-05 · mb 2": the learning rate the step reports using (else the configured one) and
+  /// the mini-batches per epoch.
+  private func settingsNote(lr: Double?) -> String {
+    let settings = explorer.settings
+    var parts: [String] = []
+    if let lr { parts.append("lr \(Float(lr))") } else if let v = settings["actor.optim.lr"] {
+      parts.append("lr \(v)")
+    }
+    if let mb = settings["actor.ppo_mini_batches"] { parts.append("mb \(mb)") }
+    return parts.joined(separator: " · ")
   }
 }

@@ -113,7 +113,7 @@ struct TerminalLoop<Screen: ExplorerScreen> {
       } catch {
         screen.setMessage("Could not save the trace: \(error)")
       }
-    case .stepRound, .toggleRun, .trainStep, .newBatch:
+    case .stepRound, .toggleRun, .trainStep, .newBatch, .saveWeights:
       engine?.perform(command)
     }
   }

@@ -40,6 +40,9 @@ import TreePOExplorer
   #expect(d.explorer.selectedNode == 1)
   d.press(.control("l"))
   #expect(d.commands.last == .redraw)
+  d.type("q")  // trained and not saved: the offer, no quit yet
+  #expect(d.commands.last == .redraw)
+  #expect(d.line(containing: "w saves them, q again quits") != nil)
   d.type("q")
   #expect(d.commands.last == .quit)
   #expect(d.explorer.wantsQuit)

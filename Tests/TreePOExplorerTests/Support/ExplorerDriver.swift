@@ -12,9 +12,9 @@ struct ExplorerDriver {
 
   init(
     _ mode: ExplorerMode = .live, size: Size = Size(width: 100, height: 30),
-    colorDepth: ColorDepth = .colors256
+    colorDepth: ColorDepth = .colors256, settings: [String: String] = [:]
   ) {
-    explorer = Explorer(mode: mode, colorDepth: colorDepth)
+    explorer = Explorer(mode: mode, colorDepth: colorDepth, settings: settings)
     self.size = size
     explorer.resize(size)
   }
