@@ -1,4 +1,4 @@
-import TreePOEngine
+import TreePOTrace
 
 // One short line per event, for the status bar while stepping through a replay ("applied event
 // 12: segment_decoded prompt 0 node 5, 6 tok"): the trace's own kind names, then what it touched.

@@ -21,3 +21,12 @@ import TreePOEngine
   let total = sampler.summary.counters.elapsedSeconds
   #expect(total >= last.elapsedSeconds && total < 0.3)
 }
+
+// One set of trainer defaults for `treepo train` and the explorer's `t` (issue 12, item 18): the
+// values the Training pane shows come from here.
+@Test func standardTrainerSettings() {
+  let s = TrainerConfig.standard
+  #expect(s.learningRate == 5e-5 && s.miniBatches == 2)
+  #expect(s.summary["actor.optim.lr"] == "5e-05")
+  #expect(s.summary["actor.ppo_mini_batches"] == "2")
+}

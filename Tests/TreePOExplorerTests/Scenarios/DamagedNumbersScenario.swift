@@ -1,5 +1,5 @@
 import Testing
-import TreePOEngine
+import TreePOTrace
 import TreePOExplorer
 
 // Numbers a damaged trace or a diverged model can carry — NaN, ±inf, 1e30 — render as "nan",

@@ -1,5 +1,5 @@
 import Testing
-import TreePOEngine
+import TreePOTrace
 import TreePOExplorer
 
 // Two spawns of one node id (a damaged trace): the second is kept out and counted, and search,

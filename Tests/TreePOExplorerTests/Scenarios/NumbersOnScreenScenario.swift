@@ -1,5 +1,5 @@
 import Testing
-import TreePOEngine
+import TreePOTrace
 import TreePOExplorer
 
 // The panes show what the engine did (issue 12, items 17 and 18 and the small things): "saved"
@@ -44,7 +44,8 @@ import TreePOExplorer
 }
 
 @Test func trainingPaneShowsTheSettingsUsed() {
-  var d = ExplorerDriver(settings: TrainerConfig.standard.summary)
+  // What `treepo explore` passes (TrainerConfig.standard.summary, pinned in the engine's tests).
+  var d = ExplorerDriver(settings: ["actor.optim.lr": "5e-05", "actor.ppo_mini_batches": "2"])
   d.feed(Scenes.midRollout)
   #expect(d.line(containing: "lr 5e-05 · mb 2") != nil)
   d.feed([

@@ -1,5 +1,5 @@
 import Testing
-import TreePOEngine
+import TreePOTrace
 import TreePOExplorer
 
 // `w` saves the trained weights (an engine command; the engine answers with `checkpoint_saved`),
