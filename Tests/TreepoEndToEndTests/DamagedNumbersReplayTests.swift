@@ -7,7 +7,7 @@ import Testing
 @Suite struct DamagedNumbersReplayTests {
   @Test func replayATraceWithNaNAndHugeNumbers() throws {
     let lines = [
-      #"{"format":"treepo-trace","version":1,"model":"m","task":"countdown","config":{}}"#,
+      #"{"format":"treepo-trace","version":1,"model":"m","task":"countdown","config":{},"seed":0}"#,
       #"{"kind":"rollout_started","rollout":0,"sampler":"tree","prompts":[{"index":0,"text":"1 2>3:","tokenIds":[1,2,3]}],"config":{}}"#,
       #"{"kind":"node_spawned","prompt":0,"node":0,"depth":0,"reason":"root"}"#,
       #"{"kind":"node_spawned","prompt":0,"node":1,"parent":0,"depth":1,"reason":"initial"}"#,
