@@ -81,7 +81,7 @@ enum UTF8Sequence {
 /// Turns ids into text as they are generated: a token that ends inside a UTF-8 sequence (a byte
 /// of an emoji, say) keeps those bytes back until the sequence is complete, so a streaming view
 /// never prints a replacement character that the whole decode would not print.
-public struct StreamingDecoder {
+public struct StreamingDecoder: Sendable {
   private let tokenizer: any Tokenizer
   private var pending: [UInt8] = []
 
