@@ -12,6 +12,12 @@ public enum FailureReason: String, Codable, Sendable, CaseIterable {
   case wrongTarget = "wrong_target"
   /// The completion ended (or was cut) before the answer terminator.
   case unfinished
+  /// A free-text reply with no number in it (arith).
+  case noNumber = "no_number"
+  /// The reply's last number is not the answer (arith).
+  case wrongNumber = "wrong_number"
+  /// The length limit cut the reply before the model ended its turn (arith).
+  case truncated
 }
 
 public struct Verdict: Sendable, Equatable {

@@ -1,13 +1,14 @@
 // The bundled tasks by name, for command-line flags, configs and traces.
 
 public enum TaskCatalog {
-  public static let names = ["countdown", "chain"]
+  public static let names = ["countdown", "chain", "arith"]
 
   /// The task called `name`; an unknown name is one sentence listing the known ones.
   public static func task(named name: String) throws(TaskInputError) -> any ReasoningTask {
     switch name {
     case "countdown": CountdownTask()
     case "chain": ChainArithmeticTask()
+    case "arith": ArithTask()
     default: throw .unknownTask(name)
     }
   }

@@ -61,6 +61,7 @@ struct TaskChoice: ExpressibleByArgument, CustomStringConvertible {
   var sizes: ClosedRange<Int> {
     switch try? make() {
     case is ChainArithmeticTask: ChainArithmeticTask.sizes
+    case is ArithTask: ArithTask.levels
     default: CountdownTask.sizes
     }
   }
