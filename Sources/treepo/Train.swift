@@ -164,8 +164,13 @@ extension Treepo {
               modelConfig, batch: trainer.microBatch, length: modelConfig.maxPositions) : 0),
         for: "Training with --prompts-per-step \(promptsPerStep) × --n \(rollout.n) and "
           + "--micro-batch \(trainer.microBatch)")
-      let loop = TrainLoop(
-        model: loaded.model, tokenizer: loaded.tokenizer, task: task, config: config)
+      // Checkpoints are written as our own folders, whose vocabulary is characters.
+      guard let tokenizer = loaded.tokenizer as? CharTokenizer else {
+        throw CommandError(
+          "--model \(loaded.name): treepo train runs on character-level task models only (its "
+            + "checkpoints save a character vocabulary).")
+      }
+      let loop = TrainLoop(model: loaded.model, tokenizer: tokenizer, task: task, config: config)
       let root = URL(fileURLWithPath: checkpoints).appendingPathComponent(runName)
       try FileErrors.explained(path: root.path, doing: "create the run folder") {
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)

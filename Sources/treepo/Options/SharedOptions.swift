@@ -6,7 +6,7 @@ import TreePOEngine
 
 /// `--model`: what to load (see `loadModel`).
 struct ModelOption: ParsableArguments {
-  @Option(help: "Model folder (default: the bundled model).")
+  @Option(help: "Model: a known name (treepo models), a .gguf file or a model folder (default: the bundled model).")
   var model: String?
 
   func load() throws -> LoadedModel { try loadModel(model) }
@@ -37,18 +37,21 @@ struct ThreadOptions: ParsableArguments {
 /// A model ready to sample from and train, with its tokenizer and the name shown for it.
 struct LoadedModel {
   var model: Model
-  var tokenizer: CharTokenizer
+  var tokenizer: any Tokenizer
+  /// The chat template the model ships (nil for the task models, which have none).
+  var chatTemplate: String?
   var name: String
+  /// The folder or GGUF file that was read.
   var folder: URL
 }
 
-/// The one place a command turns its `--model` (nil: the bundled model) into weights; other kinds
-/// of model reference belong here, so every command accepts them alike. A missing or damaged model
-/// is the checkpoint reader's one sentence.
-func loadModel(_ argument: String?) throws -> LoadedModel {
-  let folder = try AssetLocator.modelFolder(explicit: argument)
-  let (model, tokenizer) = try ModelFolder.load(folder)
+/// The one place a command turns its `--model` into weights: nil is the bundled model; otherwise
+/// a known name (`treepo models`), a GGUF file or a Hugging Face folder (ModelResolver), so every
+/// command accepts them alike. A missing or damaged model is the reader's one sentence.
+func loadModel(_ argument: String?, threads: Int = 1) throws -> LoadedModel {
+  let path = try argument ?? AssetLocator.modelFolder(explicit: nil).path
+  let resolved = try ModelResolver.resolve(path, threads: threads)
   return LoadedModel(
-    model: model, tokenizer: tokenizer, name: folder.standardized.lastPathComponent,
-    folder: folder)
+    model: resolved.model, tokenizer: resolved.tokenizer, chatTemplate: resolved.chatTemplate,
+    name: resolved.name, folder: URL(fileURLWithPath: resolved.path))
 }
