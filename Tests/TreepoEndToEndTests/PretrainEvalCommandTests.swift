@@ -54,7 +54,10 @@ private func treepo(_ arguments: [String], cwd: String = "/tmp", env: [String: S
 @Test func evalAnswersAMissingOrDamagedModelInOneSentence() throws {
   let missing = try treepo(["eval", "--model", "/nonexistent/model"])
   #expect(missing.status != 0)
-  #expect(missing.stderr == "Error: The model folder /nonexistent/model does not exist.\n")
+  #expect(
+    missing.stderr
+      == "Error: /nonexistent/model: no such model folder or GGUF file, and not a known model "
+      + "name (known: smollm2-135m).\n")
 
   let noAssets = try treepo(
     ["eval", "--numbers", "3", "--problems", "2", "--samples", "0"],
