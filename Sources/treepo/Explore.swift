@@ -47,7 +47,13 @@ extension Treepo {
       let header = TraceHeader(
         model: loaded.name, task: task.name,
         config: config.dictionary.merging(trainerConfig.summary) { $1 }, seed: config.seed)
-      let (model, tokenizer, batchSize) = (loaded.model, loaded.tokenizer, self.batchSize)
+      // The live explorer saves weights as our own folders, whose vocabulary is characters.
+      guard let tokenizer = loaded.tokenizer as? CharTokenizer else {
+        throw CommandError(
+          "--model \(loaded.name): the live explorer runs on character-level task models only "
+            + "(its saved weights keep a character vocabulary).")
+      }
+      let (model, batchSize) = (loaded.model, self.batchSize)
       let weightsDir = self.weightsDir
 
       try ScreenSession.run(options: screen) { terminal, wake in
