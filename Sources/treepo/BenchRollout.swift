@@ -14,7 +14,12 @@ extension Treepo {
         (seed + repeat), so machine noise hits them alike; ratios are taken per repeat (tree / \
         flat) and their median reported. A variant is a policy, optionally with an entropy \
         threshold, a fallback cut and a width w: fixed, logprob, entropy, entropy-gated:0.3, \
-        entropy-gated:0.3:entropy, entropy-gated:0.3:entropy:3, fixed:::4.
+        entropy-gated:0.3:entropy, entropy-gated:0.3:entropy:3, fixed:::4; then rules joined by \
+        +: step (tree_segment_boundary=step), distinct (tree_distinct_siblings), seg=N (the \
+        segment length, a step segment's cap), e.g. fixed+step+seg=10+distinct. --seed s seeds \
+        the rollouts (s + repeat) and draws the held-out problems s·prompts ..< (s+1)·prompts \
+        (seed 0: the first ones). --json prints one JSON object per variant per line instead of \
+        the table.
         """)
 
     @OptionGroup var model: ModelOption
@@ -23,8 +28,11 @@ extension Treepo {
     var prompts = 64
     @Option(help: "Repeats (each with its own seed); medians are reported.")
     var repeats = 3
-    @Option(help: "Tree variants, comma-separated: policy[:entropy threshold].")
+    @Option(
+      help: "Tree variants, comma-separated: policy[:threshold[:cut[:w]]][+step|+distinct|+seg=N].")
     var variants = "fixed,entropy,entropy-gated"
+    @Flag(help: "One JSON object per variant per line (medians, ratios and deltas to flat).")
+    var json = false
     @OptionGroup var threads: ThreadOptions
     @OptionGroup var rollout: RolloutOptions
 
@@ -46,43 +54,17 @@ extension Treepo {
       try Check.atLeast("--prompts", prompts, 1)
       try Check.atLeast("--repeats", repeats, 1)
       _ = try parseVariants()
+      _ = try firstProblem()
     }
 
-    func parseVariants() throws -> [Variant] {
-      try variants.split(separator: ",").map { spec in
-        let parts = spec.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        guard let policy = DivergencePolicy(rawValue: parts[0]), parts.count <= 4 else {
-          throw ValidationError(
-            "--variants: \"\(spec)\" is not policy[:threshold[:cut[:w]]] with a policy among "
-              + DivergencePolicy.allCases.map(\.rawValue).joined(separator: ", "))
-        }
-        var config = rollout.config
-        config.divergencePolicy = policy
-        if parts.count >= 2 && !parts[1].isEmpty {
-          guard let t = Float(parts[1]), t.isFinite, t >= 0 else {
-            throw ValidationError(
-              "--variants: \"\(parts[1])\" in \"\(spec)\" is not an entropy threshold ≥ 0")
-          }
-          config.entropyThreshold = t
-        }
-        if parts.count >= 3 && !parts[2].isEmpty {
-          guard let cut = FallbackCut(rawValue: parts[2]) else {
-            throw ValidationError(
-              "--variants: \"\(parts[2])\" in \"\(spec)\" is not a fallback cut (uniform, entropy)")
-          }
-          config.fallbackCut = cut
-        }
-        if parts.count == 4 {
-          guard let w = Int(parts[3]), w >= 1, w <= rollout.n else {
-            throw ValidationError(
-              "--variants: \"\(parts[3])\" in \"\(spec)\" is not a width w in 1...--n (\(rollout.n))"
-            )
-          }
-          config.divergence = w
-          if let wMax = config.maxInitialDivergence, wMax < w { config.maxInitialDivergence = w }
-        }
-        return Variant(label: String(spec), config: config)
+    /// Index of the first held-out problem: --seed × --prompts (each seed its own problems).
+    func firstProblem() throws -> Int {
+      let (start, overflow) = Int(clamping: rollout.seed).multipliedReportingOverflow(by: prompts)
+      guard !overflow, start <= Int.max - prompts else {
+        throw ValidationError(
+          "--seed \(rollout.seed) × --prompts \(prompts) is past the last problem index")
       }
+      return start
     }
 
     func run() throws {
@@ -93,7 +75,8 @@ extension Treepo {
       try MemoryCheck.require(
         MemoryCheck.rollout(loaded.model.config, prompts: prompts, n: rollout.n),
         for: "A rollout of --prompts \(prompts) × --n \(rollout.n)")
-      let texts = (0..<prompts).map {
+      let first = try firstProblem()
+      let texts = (first..<first + prompts).map {
         task.problem(split: .heldOut, index: $0, sizes: range).prompt
       }
       var flat = rollout.config
@@ -128,6 +111,22 @@ extension Treepo {
         }
       }
       progress.endLine()
+      if json {
+        for (v, variant) in all.enumerated() {
+          let (mine, base) = (runs[v], runs[0])
+          let line = JSONLine(
+            variant: variant.label,
+            config: v == 0 ? flatDictionary(variant.config) : variant.config.dictionary,
+            prompts: prompts, repeats: repeats, seed: rollout.seed, n: rollout.n,
+            tokens: median(mine.map(\.tokens)), wallSeconds: median(mine.map(\.seconds)),
+            cpuSeconds: median(mine.map(\.cpu)), meanAtN: median(mine.map(\.mean)),
+            passAtN: median(mine.map(\.pass)), tokensRatio: ratio(mine, base, \.tokens),
+            wallRatio: ratio(mine, base, \.seconds), cpuRatio: ratio(mine, base, \.cpu),
+            deltaMeanPoints: delta(mine, base, \.mean), deltaPassPoints: delta(mine, base, \.pass))
+          print(try line.text())
+        }
+        return
+      }
       print(
         "model \(loaded.name), task \(task.name), \(prompts) held-out prompts (sizes \(self.task.sizes)), "
           + "n = \(rollout.n), segment \(rollout.treeMaxTokenPerStep), w = "
@@ -138,22 +137,31 @@ extension Treepo {
           + "| tokens × flat | wall × flat | cpu × flat | Δ mean (pts) | Δ pass (pts) |")
       print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
       for (v, variant) in all.enumerated() {
-        let mine = runs[v]
-        let base = runs[0]
-        func ratio(_ f: (Run) -> Double) -> Double {
-          median(zip(mine, base).map { f($0) / max(f($1), 1e-9) })
-        }
-        func delta(_ f: (Run) -> Double) -> Double {
-          median(zip(mine, base).map { 100 * (f($0) - f($1)) })
-        }
+        let (mine, base) = (runs[v], runs[0])
         print(
           "| \(variant.label) "
             + String(
               format: "| %.0f | %.2f | %.2f | %.3f | %.3f | %.3f | %.3f | %.3f | %+.1f | %+.1f |",
               median(mine.map(\.tokens)), median(mine.map(\.seconds)), median(mine.map(\.cpu)),
-              median(mine.map(\.mean)), median(mine.map(\.pass)), ratio(\.tokens),
-              ratio(\.seconds), ratio(\.cpu), delta(\.mean), delta(\.pass)))
+              median(mine.map(\.mean)), median(mine.map(\.pass)), ratio(mine, base, \.tokens),
+              ratio(mine, base, \.seconds), ratio(mine, base, \.cpu), delta(mine, base, \.mean),
+              delta(mine, base, \.pass)))
       }
+    }
+
+    /// Median over repeats of mine / flat.
+    func ratio(_ mine: [Run], _ base: [Run], _ f: (Run) -> Double) -> Double {
+      median(zip(mine, base).map { f($0) / max(f($1), 1e-9) })
+    }
+
+    /// Median over repeats of mine − flat, in points.
+    func delta(_ mine: [Run], _ base: [Run], _ f: (Run) -> Double) -> Double {
+      median(zip(mine, base).map { 100 * (f($0) - f($1)) })
+    }
+
+    /// The flat baseline's settings (the tree-only ones do not apply to it).
+    func flatDictionary(_ config: RolloutConfig) -> [String: String] {
+      config.dictionary.filter { !$0.key.hasPrefix("tree_") && !$0.key.hasPrefix("prune_") }
     }
   }
 }

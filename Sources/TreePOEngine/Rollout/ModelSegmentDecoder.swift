@@ -142,18 +142,20 @@ public final class ModelSegmentDecoder: SegmentDecoding {
     while !running.isEmpty {
       feed.removeAll(keepingCapacity: true)
       var next: [Int] = []
+      let distinct = step == 0 ? try drawDistinct(requests, live) : [:]
       for i in running {
-        let s = live[i].logits.withUnsafeBufferPointer { sampler.sample($0) }
+        let s =
+          distinct[i] ?? live[i].logits.withUnsafeBufferPointer { sampler.sample($0) }
         live[i].tokens.append(s.token)
         out[i].tokens.append(s.token)
         out[i].logprobs.append(s.logprob)
         out[i].entropies.append(s.entropy)
         if stopTokens.contains(s.token) {
           out[i].stopped = true
-        } else if step + 1 < requests[i].maxTokens {
+        } else if step + 1 < requests[i].maxTokens && !requests[i].endAfter.contains(s.token) {
           feed.append(i)
           next.append(i)
-        } else if requests[i].feedLast {
+        } else if step + 1 < requests[i].maxTokens || requests[i].feedLast {
           feed.append(i)
         }
       }
@@ -186,6 +188,30 @@ public final class ModelSegmentDecoder: SegmentDecoding {
 }
 
 extension ModelSegmentDecoder {
+  /// First tokens of every distinct group (by request index), drawn without replacement from the
+  /// group's shared pending logits. Throws when a group's paths do not hold the same logits.
+  func drawDistinct(_ requests: [SegmentRequest], _ live: [Path]) throws -> [Int: SampledToken] {
+    var groups: [Int: [Int]] = [:]
+    var order: [Int] = []
+    for (i, r) in requests.enumerated() {
+      guard let g = r.distinctGroup else { continue }
+      if groups[g] == nil { order.append(g) }
+      groups[g, default: []].append(i)
+    }
+    var out: [Int: SampledToken] = [:]
+    for g in order {
+      let members = groups[g]!
+      let first = live[members[0]].logits
+      guard members.allSatisfy({ live[$0].logits == first }) else {
+        throw SegmentDecodingError(
+          "distinct group \(g) holds paths with different next-token logits")
+      }
+      let drawn = first.withUnsafeBufferPointer { sampler.sampleDistinct($0, count: members.count) }
+      for (k, i) in members.enumerated() { out[i] = drawn[k] }
+    }
+    return out
+  }
+
   /// The next-token logits [V] a live path would sample from (for tests and inspection).
   public func pendingLogits(of path: PathID) -> [Float]? { paths[path.raw]?.logits }
   /// The tokens a live path holds (prompt + response).

@@ -28,6 +28,14 @@ public enum FallbackCut: String, Sendable, CaseIterable, Codable {
   case entropy
 }
 
+/// Where a tree segment ends (`tree_segment_boundary`).
+public enum SegmentBoundary: String, Sendable, CaseIterable, Codable {
+  /// After `tree_max_token_per_step` tokens (the reference).
+  case fixed
+  /// After the task's step boundary token (Countdown: `)`), `tree_max_token_per_step` the cap.
+  case step
+}
+
 /// What the repetition rule does to a path whose response ends in a repeated block.
 public enum RepetitionAction: String, Sendable, CaseIterable, Codable {
   /// Stopped early: still a trajectory (reward from the verifier, normally 0).
@@ -59,6 +67,11 @@ public struct RolloutConfig: Sendable, Equatable {
   public var entropyThreshold: Float = 0.25
   /// `tree_div_entropy_top_frac`: entropy-gated also branches the round's top fraction (0 = off).
   public var entropyTopFraction: Float = 0
+  /// `tree_segment_boundary`: segments end at the task's step boundary (cap: segmentLength).
+  public var segmentBoundary = SegmentBoundary.fixed
+  /// `tree_distinct_siblings`: children created at one branch point draw their first token without
+  /// replacement (Gumbel-top-k). Not on-policy: see docs/algorithm.md.
+  public var distinctSiblings = false
   /// `tree_fallback_policy`.
   public var fallbackPolicy = FallbackPolicy.random
   /// `tree_fallback_cut`.
@@ -115,6 +128,9 @@ public struct RolloutConfig: Sendable, Equatable {
       d["tree_div_entropy_top_frac"] = "\(entropyTopFraction)"
     }
     if let cap = maxTotalTokens { d["max_total_tokens"] = "\(cap)" }
+    // Only when set, so traces of the default sampler keep their exact header.
+    if segmentBoundary != .fixed { d["tree_segment_boundary"] = segmentBoundary.rawValue }
+    if distinctSiblings { d["tree_distinct_siblings"] = "true" }
     return d
   }
 

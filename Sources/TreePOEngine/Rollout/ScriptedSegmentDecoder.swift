@@ -89,6 +89,7 @@ public final class ScriptedSegmentDecoder: SegmentDecoding {
 
   public func decodeSegments(_ requests: [SegmentRequest]) throws -> [DecodedSegment] {
     var out: [DecodedSegment] = []
+    var taken: [Int: Set<Int>] = [:]
     for r in requests {
       var p = try path(r.path)
       guard p.fed == p.tokens.count else {
@@ -96,7 +97,17 @@ public final class ScriptedSegmentDecoder: SegmentDecoding {
       }
       var seg = DecodedSegment(tokens: [], logprobs: [], entropies: [], stopped: false, fed: 0)
       for i in 0..<r.maxTokens {
-        let c = rule(p.tokens, rng.nextUniform())
+        var c = rule(p.tokens, rng.nextUniform())
+        if i == 0, let g = r.distinctGroup {
+          // Without replacement: redraw until a token the group has not taken yet, which has the
+          // same law as Gumbel-top-k (the rule is an inverse CDF); give up after a few tries.
+          var tries = 0
+          while taken[g, default: []].contains(c.token) && tries < 64 {
+            c = rule(p.tokens, rng.nextUniform())
+            tries += 1
+          }
+          taken[g, default: []].insert(c.token)
+        }
         p.tokens.append(c.token)
         seg.tokens.append(c.token)
         seg.logprobs.append(c.logprob)
@@ -109,6 +120,7 @@ public final class ScriptedSegmentDecoder: SegmentDecoding {
           p.fed += 1
           seg.fed += 1
         }
+        if r.endAfter.contains(c.token) { break }
       }
       forwardedPositions += seg.fed
       paths[r.path.raw] = p

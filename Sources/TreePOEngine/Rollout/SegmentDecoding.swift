@@ -21,10 +21,21 @@ public struct SegmentRequest: Sendable, Equatable {
   /// Whether the last sampled token is fed through the model when the segment ends without a stop
   /// token. False for a path's final segment (its continuation will never be needed).
   public var feedLast: Bool
-  public init(path: PathID, maxTokens: Int, feedLast: Bool = true) {
+  /// Step-boundary tokens: the segment ends right after one of them (fed like any other token,
+  /// unless it is the segment's last allowed token and `feedLast` is false). Empty = fixed length.
+  public var endAfter: Set<Int>
+  /// Requests with the same group hold the same pending logits (siblings of one branch point) and
+  /// draw their first tokens without replacement (Gumbel-top-k); nil = an independent draw.
+  public var distinctGroup: Int?
+  public init(
+    path: PathID, maxTokens: Int, feedLast: Bool = true, endAfter: Set<Int> = [],
+    distinctGroup: Int? = nil
+  ) {
     self.path = path
     self.maxTokens = maxTokens
     self.feedLast = feedLast
+    self.endAfter = endAfter
+    self.distinctGroup = distinctGroup
   }
 }
 

@@ -59,8 +59,10 @@ extension TreeSampler {
         FallbackTaken(prompt: p, sourceLeaf: source, cutNode: cut, cutDepth: nodes[cut].depth)))
     let count = min(config.divergence, missing)
     let keep = prompts[p].tokens.count + nodes[cut].responseEnd
+    let group = nodes.count  // the first child's id: unique to this fallback
     for _ in 0..<count {
       let child = spawn(prompt: p, parent: cut, reason: .fallback, events: &events)
+      if count > 1 { nodes[child].siblingGroup = group }
       paths[child] =
         cut == root
         ? try decoder.fork(paths[root]!) : try decoder.fork(paths[source]!, keepingFirst: keep)

@@ -21,7 +21,11 @@ extension TreeSampler {
         let room = responseLimit(p) - node.responseStart
         let count = min(config.segmentLength, room)
         let final = node.depth >= config.maxDepth || count >= room
-        requests.append(SegmentRequest(path: paths[id]!, maxTokens: count, feedLast: !final))
+        let group = config.distinctSiblings && kind == .tree ? node.siblingGroup : nil
+        requests.append(
+          SegmentRequest(
+            path: paths[id]!, maxTokens: count, feedLast: !final, endAfter: boundaryTokens,
+            distinctGroup: group))
         owners.append(id)
       }
     }
@@ -93,6 +97,7 @@ extension TreeSampler {
       prompts[p].firstDivergence = w
       for _ in 0..<min(w, config.n) {
         let child = spawn(prompt: p, parent: root, reason: .initial, events: &events)
+        if min(w, config.n) > 1 { nodes[child].siblingGroup = root }
         paths[child] = try decoder.fork(roots[p])
         prompts[p].pending.append(child)
       }
@@ -230,6 +235,7 @@ extension TreeSampler {
       let path = paths.removeValue(forKey: parent)!
       for c in 0..<allocation[k] {
         let child = spawn(prompt: p, parent: parent, reason: .divergence, events: &events)
+        if allocation[k] > 1 { nodes[child].siblingGroup = parent }
         // The first child continues the parent's own path; the others share it.
         if c == 0 {
           paths[child] = path

@@ -19,6 +19,8 @@ public final class TreeSampler {
   public let task: any ReasoningTask
   public let tokenizer: any Tokenizer
   let decoder: any SegmentDecoding
+  /// Tokens a segment ends after (tree_segment_boundary=step); empty for fixed segments.
+  let boundaryTokens: Set<Int>
 
   struct Node {
     var id: Int
@@ -26,6 +28,8 @@ public final class TreeSampler {
     var parent: Int?
     var depth: Int
     var reason: SpawnReason
+    /// Siblings spawned together at one branch point share this (tree_distinct_siblings).
+    var siblingGroup: Int? = nil
     /// Response tokens on the path before this node.
     var responseStart: Int
     /// Response positions fed through the model on the path before this node.
@@ -95,6 +99,17 @@ public final class TreeSampler {
     self.kind = kind
     self.rolloutIndex = rolloutIndex
     rng = SeededRandom(seed: config.seed ^ 0x7EE9_0000_0000_0001)
+    if config.segmentBoundary == .step && kind == .tree {
+      boundaryTokens = task.stepBoundary.tokens(of: tokenizer)
+      guard !boundaryTokens.isEmpty else {
+        throw RolloutConfigError(
+          description: "tree_segment_boundary is step, but the task \(task.name) declares no step "
+            + "boundary among the tokenizer's tokens",
+          setting: "tree_segment_boundary")
+      }
+    } else {
+      boundaryTokens = []
+    }
     for (i, text) in prompts.enumerated() {
       let tokens: [Int]
       do { tokens = try tokenizer.encode(text) } catch {

@@ -12,6 +12,9 @@ public struct CountdownTask: ReasoningTask {
 
   public init() {}
 
+  /// A step `a op b=c(pool)` ends with its pool's `)`.
+  public var stepBoundary: StepBoundary { StepBoundary(endings: [")"]) }
+
   public func problem(split: Split, index: Int, size: Int) -> Problem {
     precondition(
       Self.sizes.contains(size), "A Countdown problem has 2 to 6 numbers; \(size) was asked for.")

@@ -59,4 +59,33 @@ public protocol ReasoningTask: Sendable {
   func verify(prompt: String, completion: String) -> Verdict
   /// Whether a partial completion can still be extended into a correct one (prune rule).
   func isViablePrefix(prompt: String, partial: String) -> Bool
+  /// Where a step ends (segments may end there); default `.none`.
+  var stepBoundary: StepBoundary { get }
+}
+
+/// Where a task's reasoning steps end, so a segment can end with a step
+/// (`tree_segment_boundary=step`): a token ends a step when its text ends with one of `endings`.
+public struct StepBoundary: Sendable, Equatable {
+  public var endings: [String]
+  public init(endings: [String]) { self.endings = endings }
+  /// No step boundary: segments keep their fixed length.
+  public static let none = StepBoundary(endings: [])
+  /// Text tasks: a step is a line or a sentence.
+  public static let lineOrSentence = StepBoundary(endings: ["\n", ".", "!", "?"])
+
+  /// The ids of `tokenizer` whose text ends a step.
+  public func tokens(of tokenizer: any Tokenizer) -> Set<Int> {
+    guard !endings.isEmpty else { return [] }
+    var out: Set<Int> = []
+    for id in 0..<tokenizer.vocabSize {
+      let text = String(decoding: tokenizer.tokenBytes(id), as: UTF8.self)
+      if endings.contains(where: { text.hasSuffix($0) }) { out.insert(id) }
+    }
+    return out
+  }
+}
+
+extension ReasoningTask {
+  /// Tasks that declare nothing have no step boundary.
+  public var stepBoundary: StepBoundary { .none }
 }

@@ -25,6 +25,10 @@ struct RolloutOptions: ParsableArguments {
   var treeDivEntropyThreshold: Float = 0.25
   @Option(help: "entropy-gated: also branch the round's top fraction of paths (0 = off).")
   var treeDivEntropyTopFrac: Float = 0
+  @Option(help: "tree_segment_boundary: fixed | step (end at the task's step; the length caps).")
+  var treeSegmentBoundary = SegmentBoundary.fixed
+  @Flag(help: "tree_distinct_siblings: siblings' first tokens drawn without replacement.")
+  var treeDistinctSiblings = false
   @Option(help: "tree_fallback_policy: random | none.")
   var treeFallbackPolicy = FallbackPolicy.random
   @Option(help: "tree_fallback_cut: uniform | entropy (where a fallback cuts its leaf back to).")
@@ -63,6 +67,8 @@ struct RolloutOptions: ParsableArguments {
     c.entropyThreshold = treeDivEntropyThreshold
     c.entropyTopFraction = treeDivEntropyTopFrac
     c.fallbackPolicy = treeFallbackPolicy
+    c.segmentBoundary = treeSegmentBoundary
+    c.distinctSiblings = treeDistinctSiblings
     c.maxFallbacksPerPrompt = treeMaxFallbacks
     c.fallbackFill = !noTreeFallbackFill
     c.fallbackCut = treeFallbackCut
@@ -101,3 +107,4 @@ extension FallbackPolicy: ExpressibleByArgument {}
 extension RepetitionAction: ExpressibleByArgument {}
 extension FallbackCut: ExpressibleByArgument {}
 extension SamplerKind: ExpressibleByArgument {}
+extension SegmentBoundary: ExpressibleByArgument {}
