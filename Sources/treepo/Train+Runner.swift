@@ -41,7 +41,7 @@ struct TrainRunner {
         ending = "--time-budget \(ProgressLine.duration(budget)) of training used"
         break
       }
-      let step = try loop.runStep()
+      let step = try loop.runStep(computeChanges: !command.noTraces)
       let m = step.result.metrics
       trainSeconds += m["timing_s/step"] ?? 0
       decodedTokens += Int(m["tree/decoded_tokens"] ?? 0)
