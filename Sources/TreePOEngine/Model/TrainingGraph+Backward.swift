@@ -89,7 +89,7 @@ extension TrainingGraph {
       gemm(dAttOut, dResid, w.at(p.o), m: n, n: qDim, k: c)
       gemm(dw.at(p.o), dResid, a.attOut, m: c, n: qDim, k: n, transposeA: true, beta: 1)
       let lengths = self.lengths
-      parallelForEach(batch, parts: parts) { b in
+      parallelForEach(batch, parts: parts, largestGEMM: t * t * config.headDim) { b in
         let qkv = a.qkv + b * t * qkvDim
         let dqkv = dQKV + b * t * qkvDim
         dqkv.update(repeating: 0, count: t * qkvDim)

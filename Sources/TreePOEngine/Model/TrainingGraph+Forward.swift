@@ -83,7 +83,7 @@ extension TrainingGraph {
           x + qDim, pos, model.rope, rows: r.count, heads: config.numKVHeads,
           headDim: config.headDim, stride: qkvDim)
       }
-      parallelForEach(batch, parts: parts) { b in
+      parallelForEach(batch, parts: parts, largestGEMM: t * t * config.headDim) { b in
         let qkv = a.qkv + b * t * qkvDim
         let out = a.attOut + b * t * qDim
         attentionForward(

@@ -25,13 +25,23 @@ public func parallelRanges(
   }
 }
 
+/// OpenBLAS 0.3.21 (interface/gemm.c) runs a GEMM on one thread when m·n·k ≤ 65536 · 4, on all
+/// of its threads otherwise.
+public let blasSingleThreadWork = 65536 * 4
+
 /// Runs `body` for each index in 0..<count on up to `parts` threads. GEMMs issued inside (e.g.
 /// per-sequence attention) run with the process's OpenBLAS thread count like every other GEMM:
 /// that count is set once at start-up and never changed here, because a GEMM is not bit-identical
 /// between 1 and 2 OpenBLAS threads (Haswell kernels) and other threads may be computing at the
-/// same time. Small GEMMs (the usual per-head attention) are single-threaded inside OpenBLAS anyway.
-public func parallelForEach(_ count: Int, parts: Int, _ body: (Int) -> Void) {
-  let parts = min(parts, count)
+/// same time. When the body's largest GEMM (`largestGEMM` = m·n·k) is big enough for OpenBLAS to
+/// thread it and OpenBLAS has several threads, the indices run one after another instead: two
+/// threaded GEMMs issued at once wait for each other's BLAS threads, spinning (4× the CPU time of
+/// a 2-thread training step, measured). Either way each GEMM computes the same bits.
+public func parallelForEach(
+  _ count: Int, parts: Int, largestGEMM: Int = 0, _ body: (Int) -> Void
+) {
+  var parts = min(parts, count)
+  if largestGEMM > blasSingleThreadWork && BLASThreads.current > 1 { parts = 1 }
   if parts <= 1 {
     for i in 0..<count { body(i) }
     return
