@@ -17,6 +17,9 @@ extension Treepo.Bench {
     @Option(help: "Tokens per sequence.") var length = 128
     @Option(help: "Also write the initial weights as an HF folder (for the peer's --weights).")
     var saveWeights: String?
+    @Option(
+      help: "Also write the batch (token ids and targets) as JSON, for the peer's --batch-file.")
+    var saveBatch: String?
 
     func validate() throws {
       guard repeats >= 1 else { throw ValidationError("--repeats must be ≥ 1, got \(repeats)") }
@@ -45,10 +48,17 @@ extension Treepo.Bench {
       let targets = (0..<n).map { _ in Int32(rng.nextInt(config.vocabSize)) }
       let lengths = [Int](repeating: length, count: batch)
       let dLogprob = [Float](repeating: -1 / Float(n), count: n)  // mean cross-entropy
+      if let saveBatch {
+        let json =
+          "{\"batch\": \(batch), \"length\": \(length), \"tokens\": \(tokens.map(Int.init)), "
+          + "\"targets\": \(targets.map(Int.init))}\n"
+        try Data(json.utf8).write(to: URL(fileURLWithPath: saveBatch), options: .atomic)
+      }
 
       var times: [Double] = []
       var cpuTimes: [Double] = []
       var loss: Double = 0
+      var firstLoss: Double = 0
       for i in 0..<(warmup + repeats) {
         let start = DispatchTime.now().uptimeNanoseconds
         let cpuStart = processCPUSeconds() * 1000
@@ -64,6 +74,7 @@ extension Treepo.Bench {
           cpuTimes.append(processCPUSeconds() * 1000 - cpuStart)
         }
         loss = -(0..<n).reduce(0) { $0 + Double(graph.targetLogprobs[$1]) } / Double(n)
+        if i == 0 { firstLoss = loss }
       }
       let median = treepo.median(times)
       let cpuMedian = treepo.median(cpuTimes)
@@ -73,9 +84,9 @@ extension Treepo.Bench {
         String(
           format:
             "train engine=treepo threads=%d batch=%dx%d median_ms=%.1f tokens_per_s=%.0f "
-            + "gflops=%.1f sgemm_gflops=%.1f cpu_ms=%.1f loss=%.4f blas_core=%@",
+            + "gflops=%.1f sgemm_gflops=%.1f cpu_ms=%.1f loss0=%.6f loss=%.4f blas_core=%@",
           threads.threads, batch, length, median, Double(n) / (median / 1000), flops / median / 1e6,
-          sgemm, cpuMedian, loss, BLASThreads.coreName))
+          sgemm, cpuMedian, firstLoss, loss, BLASThreads.coreName))
     }
 
     /// Matmul FLOPs of one step: forward projections, LM head and attention (QKᵀ and PV over the

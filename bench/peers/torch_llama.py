@@ -3,13 +3,17 @@
 eager), same batch and thread count, printing the same line format as the Swift benchmark.
 
   python bench/peers/torch_llama.py train [--threads N] [--repeats 7] [--weights DIR]
+                                          [--batch-file FILE]
 
 Needs torch (CPU build) and transformers; `scripts/setup-peers.sh` makes a venv with both.
 `--weights DIR` loads an HF folder (e.g. written by `treepo bench train --save-weights DIR`);
 otherwise the weights are a seeded random init (speed does not depend on them).
+`--batch-file FILE` trains on the token ids and targets `treepo bench train --save-batch FILE`
+wrote, so `loss0` (the loss before the first update) must equal treepo's.
 """
 
 import argparse
+import json
 import statistics
 import time
 
@@ -58,11 +62,19 @@ def train(args):
     torch.set_num_threads(args.threads)
     model = load_model(args.weights)
     opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.1)
-    g = torch.Generator().manual_seed(2)
+    if args.batch_file:
+        with open(args.batch_file) as f:
+            saved = json.load(f)
+        args.batch, args.length = saved["batch"], saved["length"]
+        shape = (args.batch, args.length)
+        tokens = torch.tensor(saved["tokens"], dtype=torch.long).view(shape)
+        targets = torch.tensor(saved["targets"], dtype=torch.long).view(shape)
+    else:
+        g = torch.Generator().manual_seed(2)
+        tokens = torch.randint(0, BENCH["vocab_size"], (args.batch, args.length), generator=g)
+        targets = torch.randint(0, BENCH["vocab_size"], (args.batch, args.length), generator=g)
     n = args.batch * args.length
-    tokens = torch.randint(0, BENCH["vocab_size"], (args.batch, args.length), generator=g)
-    targets = torch.randint(0, BENCH["vocab_size"], (args.batch, args.length), generator=g)
-    times, cpu_times, loss = [], [], 0.0
+    times, cpu_times, loss, first_loss = [], [], 0.0, 0.0
     for i in range(args.warmup + args.repeats):
         start = time.perf_counter()
         cpu_start = time.process_time()
@@ -77,13 +89,15 @@ def train(args):
             times.append(elapsed)
             cpu_times.append((time.process_time() - cpu_start) * 1000)
         loss = out.item()
+        if i == 0:
+            first_loss = loss
     median = statistics.median(times)
     print(
         f"train engine=torch threads={args.threads} batch={args.batch}x{args.length} "
         f"median_ms={median:.1f} tokens_per_s={n / (median / 1000):.0f} "
         f"gflops={matmul_flops(args.batch, args.length) / median / 1e6:.1f} "
         f"sgemm_gflops={sgemm_gflops():.1f} cpu_ms={statistics.median(cpu_times):.1f} "
-        f"loss={loss:.4f}"
+        f"loss0={first_loss:.6f} loss={loss:.4f}"
     )
 
 
@@ -97,6 +111,7 @@ def main():
     t.add_argument("--batch", type=int, default=8)
     t.add_argument("--length", type=int, default=128)
     t.add_argument("--weights", help="HF model folder to load instead of a random init")
+    t.add_argument("--batch-file", help="JSON batch from `treepo bench train --save-batch`")
     args = parser.parse_args()
     {"train": train}[args.mode](args)
 
