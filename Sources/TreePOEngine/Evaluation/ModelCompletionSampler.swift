@@ -4,15 +4,26 @@
 
 public final class ModelCompletionSampler: CompletionSampling {
   public let model: Model
-  public let stopToken: Int
+  /// Any of these ends a completion (EOS, end-of-turn…).
+  public let stopTokens: Set<Int>
+  /// Prompt + completion tokens at most (the cache holds this much per sequence).
+  public let maxLength: Int
   let decoder: DecoderSession
 
   /// `maxBatch` completions decode together; the cache is sized for them and their prompts.
-  public init(model: Model, stopToken: Int, maxBatch: Int = 64) {
+  public convenience init(model: Model, stopToken: Int, maxBatch: Int = 64) {
+    self.init(model: model, stopTokens: [stopToken], maxBatch: maxBatch)
+  }
+
+  /// `maxLength` (prompt + completion tokens, default the model's context) sizes the KV cache: a
+  /// real model's context of thousands would reserve gigabytes for replies of a few dozen tokens.
+  public init(model: Model, stopTokens: Set<Int>, maxBatch: Int = 64, maxLength: Int? = nil) {
     self.model = model
-    self.stopToken = stopToken
+    self.stopTokens = stopTokens
     let pageSize = 16
-    let pagesPerSequence = (model.config.maxPositions + pageSize - 1) / pageSize + 1
+    let length = min(maxLength ?? model.config.maxPositions, model.config.maxPositions)
+    self.maxLength = length
+    let pagesPerSequence = (length + pageSize - 1) / pageSize + 1
     decoder = DecoderSession(
       model: model, pages: 2 * maxBatch * pagesPerSequence, pageSize: pageSize,
       maxBatch: maxBatch)
@@ -57,9 +68,9 @@ public final class ModelCompletionSampler: CompletionSampling {
       tokens.append([t.token])
       entropies.append([t.entropy])
     }
-    let limit = model.config.maxPositions
+    let limit = maxLength
     func running(_ i: Int) -> Bool {
-      tokens[i].last != stopToken && tokens[i].count < maxTokens
+      !stopTokens.contains(tokens[i].last!) && tokens[i].count < maxTokens
         && prompts[jobs[i].prompt].count + tokens[i].count < limit
     }
     var active = jobs.indices.filter(running)
