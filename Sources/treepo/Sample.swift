@@ -18,8 +18,12 @@ extension Treepo {
     @OptionGroup var task: TaskOptions
     @Option(help: "Number of held-out problems to sample.")
     var prompts = 8
-    @Option(help: "A file of prompts, one per line (instead of held-out problems).")
+    @Option(
+      help: ArgumentHelp(
+        "A file of prompts instead of held-out problems: one per line; for arith, JSONL lines "
+          + "{\"question\": …, \"answer\": …} or {\"prompt\": …, \"answer\": …}."))
     var promptFile: String?
+    @OptionGroup var chat: ChatOptions
     @Option(help: "tree | flat.")
     var sampler = SamplerKind.tree
     @Option(help: "Write the events (every trajectory) to this JSONL trace file.")
@@ -31,17 +35,21 @@ extension Treepo {
 
     func run() throws {
       threads.apply()
-      let task = try self.task.task.make()
+      let base = try makeTask()
       let loaded = try model.load()
+      let task = try loaded.formatted(base, raw: chat.raw)
       let config = rollout.config
       // Checked before the prompts are drawn: a million of them take long to generate.
       let count = promptFile == nil ? prompts : nil
-      if let count { try checkMemory(loaded, prompts: count) }
+      // (The shortest possible prompt: a lower bound, exact once the prompts are known.)
+      if let count { try checkMemory(loaded, prompts: count, length: 1 + config.maxResponseTokens) }
       let texts = try promptTexts(task)
-      if count == nil { try checkMemory(loaded, prompts: texts.count) }
+      let longest = texts.map { (try? loaded.tokenizer.encode($0).count) ?? 0 }.max() ?? 0
+      let length = longest + config.maxResponseTokens
+      try checkMemory(loaded, prompts: texts.count, length: length)
       let decoder = ModelSegmentDecoder(
         model: loaded.model, config: config, prompts: texts.count,
-        stopTokens: [loaded.tokenizer.eosId])
+        stopTokens: Set(loaded.tokenizer.stopIds), maxLength: length)
       let s = try TreeSampler(
         decoder: decoder, task: task, tokenizer: loaded.tokenizer, prompts: texts, config: config,
         kind: sampler)
@@ -72,10 +80,17 @@ extension Treepo {
       if let trace { print("trace            \(trace) (\(writer?.eventsWritten ?? 0) events)") }
     }
 
-    func checkMemory(_ loaded: LoadedModel, prompts: Int) throws {
+    func checkMemory(_ loaded: LoadedModel, prompts: Int, length: Int) throws {
       try MemoryCheck.require(
-        MemoryCheck.rollout(loaded.model.config, prompts: prompts, n: rollout.n),
+        MemoryCheck.rollout(loaded.model.config, prompts: prompts, n: rollout.n, length: length),
         for: "Sampling \(prompts) prompts × --n \(rollout.n)")
+    }
+
+    /// The task; an arith prompt file makes it the file's questions.
+    func makeTask() throws -> any ReasoningTask {
+      let task = try self.task.task.make()
+      guard let promptFile, task is ArithTask else { return task }
+      return try PromptFile.arith(promptFile)
     }
 
     func promptTexts(_ task: any ReasoningTask) throws -> [String] {
@@ -84,10 +99,13 @@ extension Treepo {
           task.problem(split: .heldOut, index: $0, sizes: self.task.sizes.range).prompt
         }
       }
-      let text: String
-      do { text = try String(contentsOfFile: promptFile, encoding: .utf8) } catch {
-        throw CommandError(FileErrors.sentence(error, path: promptFile, doing: "read it"))
+      let arith = ((task as? PromptFormattedTask)?.base ?? task) as? ArithTask
+      if let count = arith?.fileQuestions.count {
+        return (0..<count).map {
+          task.problem(split: .heldOut, index: $0, size: ArithTask.fileLevel).prompt
+        }
       }
+      let text = try PromptFile.read(promptFile)
       let lines = text.split(separator: "\n").map(String.init).filter { !$0.isEmpty }
       guard !lines.isEmpty else { throw CommandError("The prompt file \(promptFile) is empty.") }
       return lines

@@ -13,6 +13,9 @@ public struct SizeResult: Codable, Sendable, Equatable {
   public var sampleCorrect = 0
   /// Problems with at least one correct sample.
   public var passCount = 0
+  /// Problems whose every sample is correct: `passCount − allCorrectCount` problems are the mixed
+  /// ones, where tree advantages have both right and wrong leaves to compare.
+  public var allCorrectCount = 0
   public var sampleFailures: [String: Int] = [:]
   public var sampleTokens = 0
   /// The first few greedy completions: prompt, completion and verdict (`ok` or the reason).

@@ -73,15 +73,18 @@ public struct Evaluator {
           maxTokens: config.maxTokens, seed: seed &+ 1)
         for (problem, completions) in zip(problems, sampled) {
           var any = false
+          var all = true
           for c in completions {
             let verdict = verify(problem, c)
             result.sampleCorrect += verdict.reward > 0 ? 1 : 0
             any = any || verdict.reward > 0
+            all = all && verdict.reward > 0
             if let f = verdict.failure { result.sampleFailures[f.rawValue, default: 0] += 1 }
             result.sampleTokens += c.tokens.count
             accumulateEntropy(c, sums: &entropySums, counts: &report.tokensByClass)
           }
           result.passCount += any ? 1 : 0
+          result.allCorrectCount += all ? 1 : 0
         }
       }
       report.bySize.append(result)

@@ -32,10 +32,15 @@ public final class ModelSegmentDecoder: SegmentDecoding {
   }
 
   /// A decoder for rollouts of `prompts` prompts at a time with `config`'s width and sampling:
-  /// a cache big enough for every path, and a batch as wide as a round can be.
-  public convenience init(model: Model, config: RolloutConfig, prompts: Int, stopTokens: Set<Int>) {
+  /// a cache big enough for every path, and a batch as wide as a round can be. `maxLength` (prompt
+  /// + response tokens of the longest path, default the model's context) sizes the cache: a real
+  /// model's context of thousands would reserve gigabytes for replies of a hundred tokens.
+  public convenience init(
+    model: Model, config: RolloutConfig, prompts: Int, stopTokens: Set<Int>, maxLength: Int? = nil
+  ) {
     let pages = Self.pagesNeeded(
-      prompts: prompts, n: config.n, maxPositions: model.config.maxPositions)
+      prompts: prompts, n: config.n,
+      maxPositions: min(maxLength ?? model.config.maxPositions, model.config.maxPositions))
     self.init(
       decoder: DecoderSession(model: model, pages: pages, maxBatch: min(prompts * config.n, 512)),
       sampling: SamplingConfig(

@@ -25,10 +25,12 @@ enum MemoryCheck {
 
   /// A rollout decoder for `prompts` prompts of `n` paths (ModelSegmentDecoder's sizing): the paged
   /// KV cache, the batch's activations and each path's pending logits.
-  static func rollout(_ config: ModelConfig, prompts: Int, n: Int) -> Double {
+  /// `length`: the longest path's prompt + response tokens (default: the model's context).
+  static func rollout(_ config: ModelConfig, prompts: Int, n: Int, length: Int? = nil) -> Double {
     let p = Double(prompts)
     let paths = p * Double(n + 2)
-    let pagesPerPath = Double((config.maxPositions + 15) / 16 + 1)
+    let pagesPerPath = Double(
+      (min(length ?? config.maxPositions, config.maxPositions) + 15) / 16 + 1)
     let page = Double(config.numLayers * 2 * 16 * config.kvDim)
     let maxBatch = min(p * Double(n), 512)
     return Double(floatBytes)

@@ -6,7 +6,10 @@ import TreePOEngine
 
 /// `--model`: what to load (see `loadModel`).
 struct ModelOption: ParsableArguments {
-  @Option(help: "Model: a known name (treepo models), a .gguf file or a model folder (default: the bundled model).")
+  @Option(
+    help:
+      "Model: a known name (treepo models), a .gguf file or a model folder (default: the bundled model)."
+  )
   var model: String?
 
   func load() throws -> LoadedModel { try loadModel(model) }
@@ -16,8 +19,15 @@ struct ModelOption: ParsableArguments {
 struct TaskOptions: ParsableArguments {
   @Option(help: "Task: \(TaskCatalog.names.joined(separator: " | ")).")
   var task = TaskChoice.countdown
-  @Option(help: "Problem sizes (numbers per problem): a size or a range, e.g. 4 or 3-5.")
-  var sizes = SizeRange(4...4)
+  @Option(
+    name: .customLong("sizes"),
+    help: ArgumentHelp(
+      "Problem sizes (countdown: numbers per problem; arith: levels): a size or a range, e.g. 4 "
+        + "or 3-5 (default: 4; arith: \(SizeRange(ArithTask.defaultLevels))).",
+      valueName: "sizes"))
+  var sizesArgument: SizeRange?
+
+  var sizes: SizeRange { sizesArgument ?? SizeRange(task.defaultSizes) }
 
   func validate() throws { try sizes.check("--sizes", for: task) }
 }

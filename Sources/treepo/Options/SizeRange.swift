@@ -33,7 +33,7 @@ struct SizeRange: ExpressibleByArgument, CustomStringConvertible, Equatable {
     guard sizes.contains(range.lowerBound), sizes.contains(range.upperBound) else {
       throw ValidationError(
         "\(flag) \(self) is outside the \(task.name) sizes \(SizeRange(sizes)) "
-          + "(numbers per problem).")
+          + (task.name == "arith" ? "(levels)." : "(numbers per problem)."))
     }
   }
 }
@@ -56,6 +56,9 @@ struct TaskChoice: ExpressibleByArgument, CustomStringConvertible {
   var defaultValueDescription: String { name }
 
   func make() throws -> any ReasoningTask { try TaskCatalog.task(named: name) }
+
+  /// The sizes drawn when no --sizes is given.
+  var defaultSizes: ClosedRange<Int> { name == "arith" ? ArithTask.defaultLevels : 4...4 }
 
   /// The problem sizes the task generates.
   var sizes: ClosedRange<Int> {
