@@ -12,7 +12,7 @@ public struct ArithTask: ReasoningTask {
   public static let levels: ClosedRange<Int> = 1...6
   /// The levels drawn by default: chosen by measurement on SmolLM2-135M-Instruct so that most
   /// prompts are sometimes right and sometimes wrong at temperature 1 (docs/tasks.md).
-  public static let defaultLevels: ClosedRange<Int> = 1...5
+  public static let defaultLevels: ClosedRange<Int> = 2...3
   /// The level of questions read from a file.
   public static let fileLevel = 0
 
