@@ -1,39 +1,52 @@
 import Foundation
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// Streams a trace file line by line. The header is read on open; `next()` returns events in order.
 /// - A truncated last line (no newline, not valid JSON — what a crash mid-write leaves) is skipped
 ///   and reported in `warnings`.
 /// - An event of a kind this version does not know is skipped and counted in `skippedKinds`.
-/// - Any other bad line is an error naming the file and line number.
+/// - Any other bad line — not JSON, a missing or mistyped field, a line over `maxLineBytes`, a node
+///   spawned twice or under a parent not spawned before it — is one sentence naming the file and
+///   line: thrown, or, when `strict` is false, kept in `problems` while reading goes on.
 public struct TraceReader {
   public let url: URL
   public let header: TraceHeader
   /// Line number of the last line read (the header is line 1).
   public private(set) var lineNumber = 1
+  /// Byte offset in the file of the last line read.
+  public private(set) var lineOffset = 0
   public private(set) var warnings: [String] = []
   public private(set) var skippedKinds: [String: Int] = [:]
+  /// The bad lines, when not strict (the first `maxProblems`; `problemCount` counts them all).
+  public private(set) var problems: [String] = []
+  public private(set) var problemCount = 0
+  public let strict: Bool
 
-  private let lines: LineSource
+  /// Longer lines are refused without being held in memory.
+  public static let defaultMaxLineBytes = 32 << 20
+  static let maxProblems = 100
 
-  public init(url: URL) throws {
+  private let lines: TraceLineSource
+  private var document = JSONDocument()
+  private var structure = TraceStructure()
+
+  public init(url: URL, strict: Bool = true, maxLineBytes: Int = TraceReader.defaultMaxLineBytes)
+    throws
+  {
     self.url = url
-    lines = try LineSource(path: url.path)
+    self.strict = strict
+    lines = try TraceLineSource(path: url.path, maxLineBytes: maxLineBytes)
     let path = url.path
     guard let first = try lines.nextLine() else {
       throw TraceError("\(path) is empty, not a treepo trace (no header line).")
     }
     let header: TraceHeader
     do {
-      guard case .object(let object) = try JSONScanner.parse(first.bytes) else {
-        throw JSONSyntaxError()
+      guard !first.tooLong else { throw TraceFieldError(reason: "too long") }
+      try document.parse(first.bytes)
+      guard document.kind(document.root) == .object else {
+        throw TraceFieldError(reason: "not an object")
       }
-      header = try TraceHeader(Fields(object))
+      header = try TraceHeader(Fields(document, document.root))
     } catch {
       throw TraceError(
         "\(path) is not a treepo trace: line 1 is not a \"\(TraceHeader.formatName)\" header.")
@@ -55,35 +68,69 @@ public struct TraceReader {
   public mutating func next() throws -> TreeEvent? {
     while let line = try lines.nextLine() {
       lineNumber += 1
-      if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-      let object: [String: JSON]
-      do {
-        guard case .object(let o) = try JSONScanner.parse(line.bytes) else {
-          throw JSONSyntaxError()
-        }
-        object = o
-      } catch {
-        if !line.terminated {
-          warnings.append(
-            "\(url.path): line \(lineNumber) is truncated (no newline at the end of the file, "
-              + "not valid JSON); skipped it.")
-          return nil
-        }
-        throw TraceError("\(url.path): line \(lineNumber) is not a valid event (not JSON).")
-      }
-      do {
-        let fields = Fields(object)
-        let kind = try fields.string("kind")
-        guard let event = try TreeEvent.decode(kind: kind, fields) else {
-          skippedKinds[kind, default: 0] += 1
-          continue
-        }
-        return event
-      } catch let error as TraceFieldError {
-        throw TraceError("\(url.path): line \(lineNumber) is not a valid event (\(error.reason)).")
-      }
+      lineOffset = line.offset
+      if let event = try event(of: line) { return event }
     }
     return nil
+  }
+
+  /// The line's event; nil for a line to pass over (blank, unknown kind, or a problem noted).
+  private mutating func event(of line: TraceLineSource.Line) throws -> TreeEvent? {
+    if line.tooLong {
+      try problem(
+        "line \(lineNumber) is longer than \(lines.maxLineBytes >> 20) MiB, the most a trace "
+          + "line may be")
+      return nil
+    }
+    if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return nil }
+    do throws(JSONParseError) {
+      try document.parse(line.bytes)
+      guard document.kind(document.root) == .object else {
+        throw JSONParseError(line: 1, column: 1, reason: "not an object")
+      }
+    } catch {
+      if !line.terminated {
+        warnings.append(
+          "\(url.path): line \(lineNumber) is truncated (no newline at the end of the file, "
+            + "not valid JSON); skipped it.")
+        return nil
+      }
+      try problem(
+        "line \(lineNumber) is not a valid event (not JSON: \(error.reason) at column "
+          + "\(error.column))")
+      return nil
+    }
+    let event: TreeEvent
+    do throws(TraceFieldError) {
+      let fields = Fields(document, document.root)
+      let kind = try fields.string("kind")
+      guard let decoded = try TreeEvent.decode(kind: kind, fields) else {
+        skippedKinds[kind, default: 0] += 1
+        return nil
+      }
+      event = decoded
+    } catch {
+      try problem("line \(lineNumber) is not a valid event (\(error.reason))")
+      return nil
+    }
+    switch event {
+    case .rolloutStarted: structure.startRollout()
+    case .nodeSpawned(let e):
+      if let wrong = structure.check(e, line: lineNumber) {
+        try problem("line \(lineNumber) \(wrong)")
+        return nil
+      }
+    default: break
+    }
+    return event
+  }
+
+  /// Throws the problem as one sentence, or notes it and goes on when not strict.
+  private mutating func problem(_ words: String) throws {
+    let sentence = "\(url.path): \(words)."
+    if strict { throw TraceError(sentence) }
+    problemCount += 1
+    if problems.count < Self.maxProblems { problems.append(sentence) }
   }
 
   /// The skipped unknown kinds as one sentence (nil when none were skipped).
@@ -123,64 +170,5 @@ public struct Trace: Sendable {
     return Trace(
       header: reader.header, events: events, warnings: warnings,
       skippedKinds: reader.skippedKinds)
-  }
-}
-
-/// Reads a file in 1 MiB chunks and hands out lines without their newline.
-private final class LineSource {
-  struct Line {
-    var bytes: ArraySlice<UInt8>
-    /// False for a last line that ends at end-of-file without a newline.
-    var terminated: Bool
-  }
-
-  private let fd: Int32
-  private let path: String
-  private var buffer: [UInt8] = []
-  private var start = 0
-  private var atEOF = false
-
-  init(path: String) throws {
-    self.path = path
-    fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else {
-      throw TraceError("Cannot open trace file \(path): \(String(cString: strerror(errno))).")
-    }
-  }
-
-  deinit { close(fd) }
-
-  func nextLine() throws -> Line? {
-    while true {
-      if let newline = buffer[start...].firstIndex(of: 0x0A) {
-        let line = Line(bytes: buffer[start..<newline], terminated: true)
-        start = newline + 1
-        return line
-      }
-      if atEOF {
-        guard start < buffer.count else { return nil }
-        let line = Line(bytes: buffer[start...], terminated: false)
-        start = buffer.count
-        return line
-      }
-      try fill()
-    }
-  }
-
-  private func fill() throws {
-    buffer.removeSubrange(0..<start)
-    start = 0
-    let chunk = 1 << 20
-    let old = buffer.count
-    buffer.append(contentsOf: repeatElement(0, count: chunk))
-    var n = 0
-    repeat {
-      n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + old, chunk) }
-    } while n < 0 && errno == EINTR
-    guard n >= 0 else {
-      throw TraceError("Cannot read trace file \(path): \(String(cString: strerror(errno))).")
-    }
-    buffer.removeLast(chunk - n)
-    if n == 0 { atEOF = true }
   }
 }

@@ -1,7 +1,8 @@
-// A small JSON value for the checkpoint files (config.json, tokenizer.json, safetensors headers).
-// Own parser instead of JSONSerialization: integers stay distinct from floats and from booleans,
-// objects keep their key order (so written files are stable), and a parse error knows its line and
-// column, which goes straight into the one-sentence error a user sees.
+// A JSON value tree for the checkpoint files (config.json, tokenizer.json, safetensors headers),
+// built from the one parser's tape (JSONDocument). Own parser instead of JSONSerialization:
+// integers stay distinct from floats and from booleans, objects keep their key order (so written
+// files are stable), and a parse error knows its line and column, which goes straight into the
+// one-sentence error a user sees.
 
 public enum JSONValue: Sendable, Equatable {
   case null
@@ -77,70 +78,41 @@ public enum JSONValue: Sendable, Equatable {
 extension JSONValue {
   /// Serialises with two-space indentation (HF's style), or compactly when `indent` is nil.
   public func serialized(indent: Int? = 2) -> String {
-    var out = ""
-    write(into: &out, indent: indent, level: 0)
-    return out
+    serialized(style: indent.map { .indented($0) } ?? .compact)
   }
 
-  private func write(into out: inout String, indent: Int?, level: Int) {
-    let newline = indent.map { "\n" + String(repeating: " ", count: $0 * (level + 1)) } ?? ""
-    let close = indent.map { "\n" + String(repeating: " ", count: $0 * level) } ?? ""
-    let colon = indent == nil ? ":" : ": "
+  public func serialized(style: JSONWriter.Style) -> String {
+    var w = JSONWriter(style: style)
+    write(into: &w)
+    return String(decoding: w.bytes, as: UTF8.self)
+  }
+
+  /// Recursive, but only as deep as the value: parsed values are at most
+  /// `JSONDocument.defaultMaxDepth` levels.
+  public func write(into w: inout JSONWriter) {
     switch self {
-    case .null: out += "null"
-    case .bool(let b): out += b ? "true" : "false"
-    case .int(let i): out += String(i)
-    case .double(let d): out += Self.format(d)
-    case .string(let s): Self.writeString(s, into: &out)
+    case .null: w.null()
+    case .bool(let b): w.value(b)
+    case .int(let i): w.value(i)
+    case .double(let d): d.isFinite ? w.number(Self.format(d)) : w.null()
+    case .string(let s): w.value(s)
     case .array(let items):
-      if items.isEmpty {
-        out += "[]"
-        return
-      }
-      out += "["
-      for (i, item) in items.enumerated() {
-        out += (i == 0 ? "" : ",") + newline
-        item.write(into: &out, indent: indent, level: level + 1)
-      }
-      out += close + "]"
+      w.beginArray()
+      for item in items { item.write(into: &w) }
+      w.endArray()
     case .object(let members):
-      if members.isEmpty {
-        out += "{}"
-        return
+      w.beginObject()
+      for (key, value) in members {
+        w.key(key)
+        value.write(into: &w)
       }
-      out += "{"
-      for (i, (key, value)) in members.enumerated() {
-        out += (i == 0 ? "" : ",") + newline
-        Self.writeString(key, into: &out)
-        out += colon
-        value.write(into: &out, indent: indent, level: level + 1)
-      }
-      out += close + "}"
+      w.endObject()
     }
   }
 
   /// Shortest round-tripping text, always with a fraction or exponent so it reads back as a float.
   private static func format(_ d: Double) -> String {
-    guard d.isFinite else { return "null" }
     let s = "\(d)"
     return s.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) ? s : s + ".0"
-  }
-
-  private static func writeString(_ s: String, into out: inout String) {
-    out += "\""
-    for scalar in s.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      case _ where scalar.value < 0x20:
-        let hex = String(scalar.value, radix: 16)
-        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-      default: out.unicodeScalars.append(scalar)
-      }
-    }
-    out += "\""
   }
 }

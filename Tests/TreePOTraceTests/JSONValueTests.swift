@@ -1,5 +1,5 @@
 import Testing
-import TreePOEngine
+import TreePOTrace
 
 // The JSON reader behind config.json, tokenizer.json and safetensors headers: types stay apart,
 // escapes decode, and errors point at the line and column.
