@@ -12,7 +12,7 @@ struct Treepo: ParsableCommand {
     version: "treepo \(version)",
     subcommands: [
       Explore.self, Sample.self, Replay.self, Bench.self, Pretrain.self, Eval.self, Train.self,
-      Models.self, Import.self, Generate.self,
+      Models.self, Import.self, Generate.self, Inspect.self,
     ],
     defaultSubcommand: Explore.self)
 
