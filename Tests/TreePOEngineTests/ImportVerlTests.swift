@@ -82,7 +82,7 @@ func stepSamples(_ file: String, step: Int, format: SampleLineFormat = .verl) th
         "\(path): line 2 is not valid JSON (unexpected end of input, expected a value at "
           + "column 27); skipped it.",
         "\(path): line 4 has no \"output\"; skipped it.",
-        "\(path): line 5 is not valid JSON (invalid UTF-8 in a string at column 30); skipped it.",
+        "\(path): line 5 is not valid JSON (invalid UTF-8 in a string at column 28); skipped it.",
         "\(path): line 6 is cut short (no newline at the end of the file and not valid JSON); "
           + "skipped it.",
       ])
