@@ -23,7 +23,7 @@ final class TraceLineSource {
   let maxLineBytes: Int
   private let fd: Int32
   private var buffer: [UInt8] = []
-  private var chunk = [UInt8](repeating: 0, count: 1 << 20)
+  private var chunk: [UInt8]
   private var start = 0
   /// Where the newline search resumes (bytes before it in the current line have none).
   private var searched = 0
@@ -40,6 +40,10 @@ final class TraceLineSource {
     guard fd >= 0 else {
       throw TraceError("Cannot open trace file \(path): \(String(cString: strerror(errno))).")
     }
+    // 1 MiB reads, or less for a small file (many small files are read in a row by `inspect`).
+    var info = stat()
+    let size = fstat(fd, &info) == 0 ? Int(info.st_size) : 1 << 20
+    chunk = [UInt8](repeating: 0, count: min(1 << 20, max(1 << 12, size + 1)))
     if offset > 0 {
       guard lseek(fd, off_t(offset), SEEK_SET) >= 0 else {
         throw TraceError("Cannot seek in trace file \(path): \(String(cString: strerror(errno))).")

@@ -10,7 +10,7 @@ import TreePOTrace
 /// A small synthetic run (two rollouts with training) plus one event of every kind with odd
 /// strings and non-finite floats: the seed corpus, as the writer writes it.
 private func corpus() -> [UInt8] {
-  let synthetic = SyntheticTrace(prompts: 2, width: 4, segmentLength: 4, maxDepth: 4, rollouts: 2)
+  let synthetic = SyntheticTrace(prompts: 1, width: 4, segmentLength: 3, maxDepth: 3, rollouts: 2)
   var bytes = synthetic.header.jsonLine()
   for event in synthetic.events() { bytes += event.jsonLine() }
   return bytes
@@ -103,10 +103,13 @@ private func checkSentence(_ s: String, _ url: URL, _ input: [UInt8]) throws {
   let count = env["TREEPO_FUZZ_INPUTS"].flatMap { Int($0) } ?? 20_000
   let seed = env["TREEPO_FUZZ_SEED"].flatMap { UInt64($0) } ?? 11
   let started = Date()
+  let cpuStarted = clock()
   let (clean, refused) = try fuzzTraceReader(count: count, seed: seed)
   let seconds = Date().timeIntervalSince(started)
-  print("trace fuzz: \(count) inputs (seed \(seed)) in \(String(format: "%.1f", seconds)) s, "
-    + "\(clean) read, \(refused) refused")
+  let cpu = Double(clock() - cpuStarted) / Double(CLOCKS_PER_SEC)
+  print(
+    "trace fuzz: \(count) inputs (seed \(seed)) in \(String(format: "%.1f", seconds)) s wall, "
+      + "\(String(format: "%.1f", cpu)) s CPU, \(clean) read, \(refused) refused")
   #expect(clean + refused == count)
   // Both outcomes must occur, or the mutations are not reaching the reader's checks.
   #expect(clean > count / 20 && refused > count / 20)
