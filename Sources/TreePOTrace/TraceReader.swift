@@ -20,6 +20,9 @@ public struct TraceReader {
   public private(set) var problems: [String] = []
   public private(set) var problemCount = 0
   public let strict: Bool
+  /// A node spawned twice or under a parent not spawned before it is left out of the events with
+  /// a warning, even when strict.
+  public var leaveOutTreeProblems = false
 
   /// Longer lines are refused without being held in memory.
   public static let defaultMaxLineBytes = 32 << 20
@@ -117,7 +120,11 @@ public struct TraceReader {
     case .rolloutStarted: structure.startRollout()
     case .nodeSpawned(let e):
       if let wrong = structure.check(e, line: lineNumber) {
-        try problem("line \(lineNumber) \(wrong)")
+        if leaveOutTreeProblems {
+          warnings.append("\(url.path): line \(lineNumber) \(wrong); left it out.")
+        } else {
+          try problem("line \(lineNumber) \(wrong)")
+        }
         return nil
       }
     default: break
@@ -160,9 +167,11 @@ public struct Trace: Sendable {
   }
 
   /// Reads every event of the file at `url` (see `TraceReader` for what is skipped and what
-  /// throws).
-  public static func load(_ url: URL) throws -> Trace {
+  /// throws). `leavingOutTreeProblems`: a node spawned twice or under a missing parent is left
+  /// out with a warning instead of refusing the file (replay opens a damaged tree).
+  public static func load(_ url: URL, leavingOutTreeProblems: Bool = false) throws -> Trace {
     var reader = try TraceReader(url: url)
+    reader.leaveOutTreeProblems = leavingOutTreeProblems
     var events: [TreeEvent] = []
     while let event = try reader.next() { events.append(event) }
     var warnings = reader.warnings

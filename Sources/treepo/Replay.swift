@@ -35,19 +35,21 @@ extension Treepo {
       for warning in trace.warnings { FileHandle.standardError.write(Data("\(warning)\n".utf8)) }
     }
 
-    /// One file, or a folder's step traces concatenated (the header is the first file's).
+    /// One file, or a folder's step traces concatenated (the header is the first file's). A node
+    /// spawned twice or under a missing parent is left out and shown as a warning; a line that is
+    /// not an event, or a file that is not a trace, is one sentence.
     static func load(_ path: String) throws -> Trace {
       var isDirectory: ObjCBool = false
       guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
         isDirectory.boolValue
-      else { return try Trace.load(URL(fileURLWithPath: path)) }
+      else { return try Trace.load(URL(fileURLWithPath: path), leavingOutTreeProblems: true) }
       let files = try Inspect.traceFiles(at: path)
       guard let first = files.first else {
         throw TraceError("\(path) has no trace files (*.jsonl), nor a traces/ folder with some.")
       }
-      var trace = try Trace.load(first)
+      var trace = try Trace.load(first, leavingOutTreeProblems: true)
       for url in files.dropFirst() {
-        let next = try Trace.load(url)
+        let next = try Trace.load(url, leavingOutTreeProblems: true)
         trace.events += next.events
         trace.warnings += next.warnings
       }

@@ -8,7 +8,6 @@ import TreePOEngine
   @Test func demoTraceIsValidAndCounted() throws {
     let (status, output) = try Spawn.run([try TreepoBinary.path(), "inspect", Demo.tracePath])
     #expect(status == 0, "\(output)")
-    #expect(output.contains("2 train step(s) · 2 rollout(s) · 6 prompts · "))
     #expect(output.contains("\(Demo.eventCount) events on \(Demo.eventCount + 1) lines"))
     #expect(output.hasSuffix("  valid\n"))
   }
