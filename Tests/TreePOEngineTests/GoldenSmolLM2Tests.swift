@@ -44,7 +44,8 @@ struct GoldenSmolLM2Tests {
   }
 
   func resolved() throws -> ResolvedModel {
-    try #require(RealModel.path, "\(RealModel.name) is not installed but TREEPO_REQUIRE_REAL_MODEL=1")
+    _ = try #require(
+      RealModel.path, "\(RealModel.name) is not installed but TREEPO_REQUIRE_REAL_MODEL=1")
     return try RealModel.loaded.get()
   }
 
