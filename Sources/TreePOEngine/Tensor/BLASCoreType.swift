@@ -8,8 +8,8 @@ import CBLAS
 // know CPUs newer than itself (e.g. Intel family 6 model 207, Emerald Rapids): it falls back to
 // the generic "Prescott" kernels, whose sgemm is ~8× slower than the AVX-512 ones on the same
 // machine (7 vs 60 GFLOP/s measured). The kernels can only be chosen through OPENBLAS_CORETYPE
-// before the library loads, so a process that finds itself on the fallback re-executes itself
-// once with the variable set. An explicit OPENBLAS_CORETYPE is always respected.
+// before the library loads; the library only says which core type to use — the CLI's start-up
+// (Sources/treepo/Startup.swift) re-executes itself once with it. An explicit value is respected.
 
 public enum BLASCoreType {
   /// The core type OpenBLAS should use on this CPU when it fell back to a generic one, else nil.
@@ -24,17 +24,6 @@ public enum BLASCoreType {
       return nil
     #else
       return nil
-    #endif
-  }
-
-  /// Re-executes the current process with OPENBLAS_CORETYPE set when OpenBLAS fell back to
-  /// generic kernels on a CPU that has AVX2/AVX-512; returns normally when nothing needs doing
-  /// (or when re-executing fails, leaving the slow but correct kernels in place).
-  public static func reexecIfGeneric() {
-    #if os(Linux)
-      guard let core = recommendedOverride else { return }
-      setenv("OPENBLAS_CORETYPE", core, 1)
-      execv("/proc/self/exe", CommandLine.unsafeArgv)
     #endif
   }
 
