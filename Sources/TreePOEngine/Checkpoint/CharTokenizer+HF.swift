@@ -53,12 +53,7 @@ extension CharTokenizer {
   /// Reads a character-level `tokenizer.json`: a WordLevel vocabulary whose ids are 0..<n, id 0
   /// the pad token, every other token a single character.
   public init(hfTokenizer bytes: [UInt8], path: String) throws(CheckpointError) {
-    let json: JSONValue
-    do {
-      json = try JSONValue.parse(bytes)
-    } catch {
-      throw .badJSON(path: path, line: error.line, column: error.column, reason: error.reason)
-    }
+    let json = try JSONValue.parseCheckpointFile(bytes, path: path)
     guard let model = json["model"] else { throw .missingKey(path: path, key: "model") }
     guard model["type"]?.stringValue == "WordLevel" else {
       throw .badTokenizer(

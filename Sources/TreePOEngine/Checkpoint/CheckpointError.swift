@@ -98,3 +98,17 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible {
     }
   }
 }
+
+extension JSONValue {
+  /// Parses a checkpoint file's JSON (config, index, tokenizer…); a syntax error becomes
+  /// `CheckpointError.badJSON` naming `path`, line and column.
+  static func parseCheckpointFile(_ bytes: [UInt8], path: String) throws(CheckpointError)
+    -> JSONValue
+  {
+    do {
+      return try JSONValue.parse(bytes)
+    } catch {
+      throw .badJSON(path: path, line: error.line, column: error.column, reason: error.reason)
+    }
+  }
+}

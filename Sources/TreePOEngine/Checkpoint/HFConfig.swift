@@ -7,12 +7,7 @@
 extension ModelConfig {
   /// Parses `config.json` bytes; `path` names the file in errors.
   public init(hfConfig bytes: [UInt8], path: String) throws(CheckpointError) {
-    let json: JSONValue
-    do {
-      json = try JSONValue.parse(bytes)
-    } catch {
-      throw .badJSON(path: path, line: error.line, column: error.column, reason: error.reason)
-    }
+    let json = try JSONValue.parseCheckpointFile(bytes, path: path)
     guard case .object = json else {
       throw .badJSON(path: path, line: 1, column: 1, reason: "expected an object")
     }

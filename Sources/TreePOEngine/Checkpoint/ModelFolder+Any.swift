@@ -17,13 +17,7 @@ extension ModelFolder {
     let config = try readConfig(folder)
     let tokenizerPath = path(folder, tokenizerFile)
     let tokenizerBytes = try FileIO.readAll(tokenizerPath)
-    let json: JSONValue
-    do {
-      json = try JSONValue.parse(tokenizerBytes)
-    } catch {
-      throw .badJSON(
-        path: tokenizerPath, line: error.line, column: error.column, reason: error.reason)
-    }
+    let json = try JSONValue.parseCheckpointFile(tokenizerBytes, path: tokenizerPath)
     let tokenizerConfig = try optionalJSON(path(folder, tokenizerConfigFile))
     let tokenizer: any Tokenizer
     switch json["model"]?["type"]?.stringValue {
@@ -44,11 +38,7 @@ extension ModelFolder {
   static func optionalJSON(_ path: String) throws(CheckpointError) -> JSONValue? {
     guard FileIO.kind(path) == .file else { return nil }
     let bytes = try FileIO.readAll(path)
-    do {
-      return try JSONValue.parse(bytes)
-    } catch {
-      throw .badJSON(path: path, line: error.line, column: error.column, reason: error.reason)
-    }
+    return try JSONValue.parseCheckpointFile(bytes, path: path)
   }
 
   static func chatTemplate(_ folder: String, tokenizerConfig: JSONValue?) throws(CheckpointError)

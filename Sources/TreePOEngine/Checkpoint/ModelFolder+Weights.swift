@@ -22,12 +22,7 @@ extension ModelFolder {
 
   /// The distinct shard file names of an index, in first-mention order.
   static func shardNames(_ bytes: [UInt8], path: String) throws(CheckpointError) -> [String] {
-    let json: JSONValue
-    do {
-      json = try JSONValue.parse(bytes)
-    } catch {
-      throw .badJSON(path: path, line: error.line, column: error.column, reason: error.reason)
-    }
+    let json = try JSONValue.parseCheckpointFile(bytes, path: path)
     guard let map = json["weight_map"] else { throw .missingKey(path: path, key: "weight_map") }
     guard case .object(let entries) = map else {
       throw .wrongType(path: path, key: "weight_map", expected: "an object", found: map.typeName)
@@ -54,12 +49,7 @@ extension ModelFolder {
 
   /// The EOS ids of `generation_config.json` (one id or a list; none when absent).
   static func generationEOS(_ bytes: [UInt8], path: String) throws(CheckpointError) -> [Int] {
-    let json: JSONValue
-    do {
-      json = try JSONValue.parse(bytes)
-    } catch {
-      throw .badJSON(path: path, line: error.line, column: error.column, reason: error.reason)
-    }
+    let json = try JSONValue.parseCheckpointFile(bytes, path: path)
     guard case .object = json else {
       throw .badJSON(path: path, line: 1, column: 1, reason: "expected an object")
     }

@@ -10,12 +10,7 @@ extension BPETokenizer {
   public init(
     hfTokenizer bytes: [UInt8], path: String, config: JSONValue? = nil, extraStopIds: [Int] = []
   ) throws(CheckpointError) {
-    let json: JSONValue
-    do {
-      json = try JSONValue.parse(bytes)
-    } catch {
-      throw .badJSON(path: path, line: error.line, column: error.column, reason: error.reason)
-    }
+    let json = try JSONValue.parseCheckpointFile(bytes, path: path)
     try self.init(hfTokenizer: json, path: path, config: config, extraStopIds: extraStopIds)
   }
 
