@@ -8,7 +8,9 @@ import Testing
     defer { session.close() }
     try Demo.waitUntilOpen(session)
     try session.send("?")
-    let help = try session.waitForText("┌ Keys")
+    // Wait for the overlay's last line, not its title: a capture can catch a half-painted frame.
+    _ = try session.waitForText("┌ Keys")
+    let help = try session.waitForText("not available in replay")
     #expect(help.contains("decode one round"))
     #expect(help.contains("not available in replay"))
     try session.send("Escape")
