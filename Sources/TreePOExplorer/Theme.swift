@@ -31,6 +31,8 @@ enum Theme {
 
   static let fallbackGlyph: Character = "↺"
   static let fallbackStyle = Style(foreground: .blue, bold: true)
+  /// After a segment that was cut at its highest-entropy token: the branch point inside it.
+  static let forkGlyph: Character = "⑂"
 
   /// Heat 0 (calm) … 2 (hot) for a token's entropy in nats.
   static func heat(entropy: Float) -> Int { entropy >= 0.5 ? 2 : entropy >= 0.15 ? 1 : 0 }

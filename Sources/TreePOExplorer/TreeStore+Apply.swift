@@ -16,6 +16,7 @@ extension TreeStore {
         if let parent = e.parent {
           guard tree.nodes[parent] != nil else { return false }
           tree.nodes[parent]!.children.append(e.node)
+          if e.forkEntropy != nil { tree.nodes[parent]!.midSegmentForks += 1 }
         } else {
           tree.root = e.node
         }

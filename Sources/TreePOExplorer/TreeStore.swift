@@ -40,6 +40,9 @@ public struct TreeNode: Sendable, Equatable {
   public var logprobAfter: Float?
   /// Times a fallback cut a finished leaf back to this node and branched from it.
   public var fallbackCuts = 0
+  /// Children spawned at a fork inside this node's segment as decoded (its segment ends at the
+  /// branch token; tree_branch_position=max-entropy): the row marks the branch point.
+  public var midSegmentForks = 0
 
   public init(id: Int, parent: Int?, depth: Int, reason: SpawnReason) {
     self.id = id

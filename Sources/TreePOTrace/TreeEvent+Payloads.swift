@@ -37,6 +37,7 @@ extension NodeSpawned {
     w.field("parent", parent)
     w.field("depth", depth)
     w.field("reason", reason.rawValue)
+    w.field("forkEntropy", forkEntropy)
   }
   init(_ f: Fields) throws(TraceFieldError) {
     guard let reason = SpawnReason(rawValue: try f.string("reason")) else {
@@ -44,7 +45,7 @@ extension NodeSpawned {
     }
     self.init(
       prompt: try f.int("prompt"), node: try f.int("node"), parent: try f.optionalInt("parent"),
-      depth: try f.int("depth"), reason: reason)
+      depth: try f.int("depth"), reason: reason, forkEntropy: try f.optionalFloat("forkEntropy"))
   }
 }
 

@@ -52,12 +52,20 @@ public struct NodeSpawned: Codable, Sendable, Equatable {
   public var parent: Int?
   public var depth: Int
   public var reason: SpawnReason
-  public init(prompt: Int, node: Int, parent: Int?, depth: Int, reason: SpawnReason) {
+  /// Set on the children of a fork inside a decoded segment (tree_branch_position=max-entropy):
+  /// the parent's segment was cut just before its highest-entropy token, and this is that token's
+  /// entropy (nats). Absent for every other node, and in traces written before the field existed.
+  public var forkEntropy: Float?
+  public init(
+    prompt: Int, node: Int, parent: Int?, depth: Int, reason: SpawnReason,
+    forkEntropy: Float? = nil
+  ) {
     self.prompt = prompt
     self.node = node
     self.parent = parent
     self.depth = depth
     self.reason = reason
+    self.forkEntropy = forkEntropy
   }
 }
 

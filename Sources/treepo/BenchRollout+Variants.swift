@@ -1,8 +1,10 @@
 // `treepo bench rollout`'s variant entries and its --json lines.
 //
 // An entry is `policy[:threshold[:cut[:w]]]` followed by any of `+step` (tree_segment_boundary =
-// step), `+distinct` (tree_distinct_siblings) and `+seg=N` (tree_max_token_per_step = N, the cap of
-// a step-aligned segment), e.g. `fixed+step+seg=10+distinct`.
+// step), `+distinct` (tree_distinct_siblings), `+fork` (tree_branch_position = max-entropy, with
+// tree_max_depth doubled: a fork inside a segment adds a node to the path) and `+seg=N`
+// (tree_max_token_per_step = N, the cap of a step-aligned segment), e.g.
+// `fixed+step+seg=10+distinct`, `branch-entropy+fork`.
 
 import ArgumentParser
 import Foundation
@@ -18,12 +20,15 @@ extension Treepo.BenchRollout {
           config.segmentBoundary = .step
         } else if rule == "distinct" {
           config.distinctSiblings = true
+        } else if rule == "fork" {
+          config.branchPosition = .maxEntropy
+          config.maxDepth *= 2
         } else if rule.hasPrefix("seg="), let s = Int(rule.dropFirst(4)), s >= 1 {
           config.segmentLength = s
         } else {
           throw ValidationError(
-            "--variants: \"\(rule)\" in \"\(entry)\" is not a rule (step, distinct, seg=N with "
-              + "N ≥ 1)")
+            "--variants: \"\(rule)\" in \"\(entry)\" is not a rule (step, distinct, fork, seg=N "
+              + "with N ≥ 1)")
         }
       }
       return Variant(label: String(entry), config: config)

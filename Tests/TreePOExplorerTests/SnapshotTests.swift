@@ -57,3 +57,10 @@ private let size = Size(width: 80, height: 24)
   d.type("jjj")
   assertSnapshot(d.grid, named: "no-color")
 }
+
+@Test func snapshotForkInsideASegment() {
+  var d = ExplorerDriver(size: size)
+  d.feed(Scenes.midSegmentFork)
+  d.type("j")  // node 1: its segment ends at the branch point, marked ⑂
+  assertSnapshot(d.grid, named: "mid-segment-fork")
+}

@@ -11,6 +11,9 @@ public enum DivergencePolicy: String, Sendable, CaseIterable, Codable {
   /// Only paths whose last segment is uncertain (mean entropy ≥ threshold, or in the round's top
   /// fraction) branch, into at most w children each; the others continue as one child.
   case entropyGated = "entropy-gated"
+  /// softmax(entropy at the path's branch token / τ): the highest token entropy of its last
+  /// segment, where the uncertainty sits, instead of the segment's mean (issue 13 item 4).
+  case branchEntropy = "branch-entropy"
 }
 
 public enum FallbackPolicy: String, Sendable, CaseIterable, Codable {
@@ -34,6 +37,15 @@ public enum SegmentBoundary: String, Sendable, CaseIterable, Codable {
   case fixed
   /// After the task's step boundary token (Countdown: `)`), `tree_max_token_per_step` the cap.
   case step
+}
+
+/// Where a branching path forks (`tree_branch_position`).
+public enum BranchPosition: String, Sendable, CaseIterable, Codable {
+  /// At the end of its last segment (the reference).
+  case end
+  /// At the highest-entropy token of its last segment: the segment is split there into a prefix
+  /// node and the path's own continuation, and the new children resample from that token on.
+  case maxEntropy = "max-entropy"
 }
 
 /// What the repetition rule does to a path whose response ends in a repeated block.
@@ -72,6 +84,8 @@ public struct RolloutConfig: Sendable, Equatable {
   /// `tree_distinct_siblings`: children created at one branch point draw their first token without
   /// replacement (Gumbel-top-k). Not on-policy: see docs/algorithm.md.
   public var distinctSiblings = false
+  /// `tree_branch_position`: fork at the segment's end, or at its highest-entropy token.
+  public var branchPosition = BranchPosition.end
   /// `tree_fallback_policy`.
   public var fallbackPolicy = FallbackPolicy.random
   /// `tree_fallback_cut`.
@@ -131,6 +145,7 @@ public struct RolloutConfig: Sendable, Equatable {
     // Only when set, so traces of the default sampler keep their exact header.
     if segmentBoundary != .fixed { d["tree_segment_boundary"] = segmentBoundary.rawValue }
     if distinctSiblings { d["tree_distinct_siblings"] = "true" }
+    if branchPosition != .end { d["tree_branch_position"] = branchPosition.rawValue }
     return d
   }
 

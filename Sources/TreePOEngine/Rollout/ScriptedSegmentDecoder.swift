@@ -27,6 +27,8 @@ public final class ScriptedSegmentDecoder: SegmentDecoding {
   public let stopTokens: Set<Int>
   public private(set) var forwardedPositions = 0
   public private(set) var peakPagesInUse = 0
+  /// `fork(_:keepingFirst:)` calls so far: each re-feeds one position (for accounting tests).
+  public private(set) var cuts = 0
   /// One "page" per live path: there is no real cache behind this decoder.
   public var pagesInUse: Int { paths.count }
   var paths: [Int: Path] = [:]
@@ -80,6 +82,7 @@ public final class ScriptedSegmentDecoder: SegmentDecoding {
     }
     // The real decoder re-feeds the boundary token to get its next-token logits back.
     forwardedPositions += 1
+    cuts += 1
     return add(Path(tokens: Array(p.tokens.prefix(length)), fed: length))
   }
 

@@ -37,19 +37,28 @@ extension TreeSampler {
       nodes[id].entropies = s.entropies
       nodes[id].fed = s.fed
       nodes[id].decoded = true
-      events.append(
-        .segmentDecoded(
-          SegmentDecoded(
-            prompt: nodes[id].prompt, node: id, tokenIds: s.tokens,
-            text: tokenizer.decode(s.tokens), logprobs: s.logprobs, entropies: s.entropies)))
     }
     let stoppedByCap = config.maxTotalTokens.map { decodedTokens >= $0 } ?? false
     if stoppedByCap { tokenCapHit = true }
 
+    // What happens to every decoded node is decided before any event goes out: a fork inside a
+    // segment changes how the segment itself is reported (a prefix node and its continuation).
     var stopped: [Int: Bool] = [:]
     for (k, id) in owners.enumerated() { stopped[id] = segments[k].stopped }
+    var plans: [Int: RoundPlan] = [:]
     for p in prompts.indices where !prompts[p].done {
-      events += try settle(prompt: p, stopped: stopped, capHit: stoppedByCap)
+      plans[p] = plan(prompt: p, stopped: stopped, capHit: stoppedByCap)
+    }
+    roundForks = kind == .tree && config.branchPosition == .maxEntropy ? chooseForks(plans) : [:]
+    for id in owners {
+      if let j = roundForks[id], j > 0 {
+        events += split(id, at: j)
+      } else {
+        events.append(decodedEvent(id))
+      }
+    }
+    for p in prompts.indices where !prompts[p].done {
+      events += try settle(prompt: p, plan: plans[p]!)
     }
     events.append(.roundFinished(RoundFinished(round: round, counters: snapshot(), done: isDone)))
     return events
@@ -107,7 +116,10 @@ extension TreeSampler {
   }
 
   /// Adds a node under `parent` and emits its `nodeSpawned`.
-  func spawn(prompt: Int, parent: Int?, reason: SpawnReason, events: inout [TreeEvent]) -> Int {
+  func spawn(
+    prompt: Int, parent: Int?, reason: SpawnReason, forkEntropy: Float? = nil,
+    events: inout [TreeEvent]
+  ) -> Int {
     let id = nodes.count
     let depth = parent.map { nodes[$0].depth + 1 } ?? 0
     let up = parent.map { nodes[$0] }
@@ -119,134 +131,19 @@ extension TreeSampler {
     if let parent { nodes[parent].children.append(id) }
     events.append(
       .nodeSpawned(
-        NodeSpawned(prompt: prompt, node: id, parent: parent, depth: depth, reason: reason)))
+        NodeSpawned(
+          prompt: prompt, node: id, parent: parent, depth: depth, reason: reason,
+          forkEntropy: forkEntropy)))
     return id
   }
 
-  /// After a prompt's segments are in: end what must end, branch the rest, fall back if needed.
-  func settle(prompt p: Int, stopped: [Int: Bool], capHit: Bool) throws -> [TreeEvent] {
-    var events: [TreeEvent] = []
-    let decodedNodes = prompts[p].pending
-    prompts[p].pending = []
-    var survivors: [Int] = []
-    var endedThisRound = 0
-    for id in decodedNodes {
-      if let (outcome, reason) = stopRule(id, stopped: stopped[id] ?? false, capHit: capHit) {
-        events.append(end(id, outcome: outcome, reason: reason))
-        if outcome != .pruned { endedThisRound += 1 }
-      } else {
-        survivors.append(id)
-      }
-    }
-
-    // Budget prune: never keep more paths than trajectories are still missing.
-    let missing = config.n - prompts[p].leaves.count
-    if config.pruneBudget && kind == .tree && survivors.count > max(missing, 0) {
-      let order = survivors.sorted { meanLogprob($0) < meanLogprob($1) }
-      let drop = Set(order.prefix(survivors.count - max(missing, 0)))
-      for id in survivors where drop.contains(id) {
-        events.append(end(id, outcome: .pruned, reason: "budget"))
-      }
-      survivors.removeAll { drop.contains($0) }
-    }
-
-    if !survivors.isEmpty {
-      events += try branch(prompt: p, survivors: survivors, endedThisRound: endedThisRound)
-    } else if prompts[p].leaves.count < config.n {
-      events += try fallbackOrFinish(prompt: p, capHit: capHit)
-    } else {
-      finishPrompt(p)
-    }
-    return events
-  }
-
-  /// The stop and prune rules, in order; nil when the path goes on.
-  func stopRule(_ id: Int, stopped: Bool, capHit: Bool) -> (NodeOutcome, String)? {
-    let node = nodes[id]
-    let p = node.prompt
-    if stopped { return (.finished, "terminator") }
-    let response = node.tokens.isEmpty ? [] : responseTokens(id)
-    if config.repetition != .off
-      && RepetitionRule.isLooping(response, span: config.repetitionSpan)
-    {
-      return (config.repetition == .prune && kind == .tree ? .pruned : .stopped, "repetition")
-    }
-    if config.pruneInvalidPrefix && kind == .tree
-      && !task.isViablePrefix(prompt: prompts[p].text, partial: tokenizer.decode(response))
-    {
-      return (.pruned, "invalid_prefix")
-    }
-    if node.depth >= config.maxDepth { return (.truncated, "max_depth") }
-    if node.responseEnd >= responseLimit(p) { return (.truncated, "max_tokens") }
-    if capHit { return (.truncated, "token_cap") }
-    return nil
-  }
-
-  /// Ends a node: reward for the counted ones, path retained (fallback source) or freed.
-  func end(_ id: Int, outcome: NodeOutcome, reason: String) -> TreeEvent {
-    let p = nodes[id].prompt
-    nodes[id].outcome = outcome
-    var reward: Float? = nil
-    var failure: String? = nil
-    switch outcome {
-    case .pruned:
-      counters.pruned += 1
-    case .finished, .stopped, .truncated:
-      let completion = tokenizer.decode(responseTokens(id))
-      let verdict = task.verify(prompt: prompts[p].text, completion: completion)
-      reward = verdict.reward
-      failure = verdict.failure?.rawValue
-      prompts[p].leaves.append(id)
-      counters.flatEquivalentTokens += nodes[id].fedEnd
-      switch outcome {
-      case .finished: counters.finished += 1
-      case .stopped: counters.stopped += 1
-      default: counters.truncated += 1
-      }
-    }
-    nodes[id].reward = reward
-    nodes[id].failure = failure
-    let keep = outcome != .pruned && kind == .tree && config.fallbackPolicy == .random
-    if !keep, let path = paths.removeValue(forKey: id) { decoder.free(path) }
-    return .nodeEnded(
-      NodeEnded(prompt: p, node: id, outcome: outcome, reason: reason, reward: reward,
-        failure: failure))
-  }
-
-  /// Children for the surviving paths: the width budget, shared by the divergence policy.
-  func branch(prompt p: Int, survivors: [Int], endedThisRound: Int) throws -> [TreeEvent] {
-    var events: [TreeEvent] = []
-    let allocation: [Int]
-    if kind == .flat {
-      allocation = [Int](repeating: 1, count: survivors.count)
-    } else {
-      let total = WidthBudget.total(
-        n: config.n, finished: prompts[p].leaves.count, finishedThisRound: endedThisRound,
-        active: survivors.count, w: config.divergence)
-      let scores = survivors.map {
-        PathScore(meanLogprob: meanLogprob($0), lastSegmentEntropy: lastEntropy($0))
-      }
-      allocation = config.divergencePolicy.allocate(
-        total: total, scores: scores, w: config.divergence,
-        temperature: config.divergenceTemperature, threshold: config.entropyThreshold,
-        topFraction: config.entropyTopFraction)
-    }
-    for (k, parent) in survivors.enumerated() {
-      let path = paths.removeValue(forKey: parent)!
-      for c in 0..<allocation[k] {
-        let child = spawn(prompt: p, parent: parent, reason: .divergence, events: &events)
-        if allocation[k] > 1 { nodes[child].siblingGroup = parent }
-        // The first child continues the parent's own path; the others share it.
-        if c == 0 {
-          paths[child] = path
-        } else {
-          paths[child] = try decoder.fork(path)
-          counters.sharedPrefixTokens += nodes[parent].fedEnd
-        }
-        prompts[p].pending.append(child)
-      }
-    }
-    return events
+  /// A decoded node's `segmentDecoded` event.
+  func decodedEvent(_ id: Int) -> TreeEvent {
+    let n = nodes[id]
+    return .segmentDecoded(
+      SegmentDecoded(
+        prompt: n.prompt, node: id, tokenIds: n.tokens, text: tokenizer.decode(n.tokens),
+        logprobs: n.logprobs, entropies: n.entropies))
   }
 
   func meanLogprob(_ id: Int) -> Double {

@@ -30,6 +30,8 @@ public final class TreeSampler {
     var reason: SpawnReason
     /// Siblings spawned together at one branch point share this (tree_distinct_siblings).
     var siblingGroup: Int? = nil
+    /// The continuation node cut off this node's segment at a fork inside it (max-entropy).
+    var splitTail: Int? = nil
     /// Response tokens on the path before this node.
     var responseStart: Int
     /// Response positions fed through the model on the path before this node.
@@ -71,6 +73,9 @@ public final class TreeSampler {
   var prompts: [PromptState] = []
   /// Live decoder paths by node: pending nodes, retained leaves (fallback sources) and roots.
   var paths: [Int: PathID] = [:]
+  /// This round's forks at the branch token (tree_branch_position=max-entropy): survivor → the
+  /// offset of its highest-entropy token in its segment.
+  var roundForks: [Int: Int] = [:]
   var rng: SeededRandom
   var started = false
   public internal(set) var round = 0

@@ -49,8 +49,11 @@ public enum WidthBudget {
         given += q.whole
       }
       var left = extra - given
-      let order = quota.sorted { $0.remainder != $1.remainder ? $0.remainder > $1.remainder
-        : $0.index < $1.index }
+      let order = quota.sorted {
+        $0.remainder != $1.remainder
+          ? $0.remainder > $1.remainder
+          : $0.index < $1.index
+      }
       for q in order where left > 0 && (cap == nil || children[q.index] < cap!) {
         children[q.index] += 1
         left -= 1
@@ -85,9 +88,12 @@ public struct PathScore: Sendable, Equatable {
   public var meanLogprob: Double
   /// Mean token entropy (nats) of the path's last segment.
   public var lastSegmentEntropy: Double
-  public init(meanLogprob: Double, lastSegmentEntropy: Double) {
+  /// Entropy (nats) at the path's branch token: the highest of its last segment's tokens.
+  public var branchEntropy: Double
+  public init(meanLogprob: Double, lastSegmentEntropy: Double, branchEntropy: Double = 0) {
     self.meanLogprob = meanLogprob
     self.lastSegmentEntropy = lastSegmentEntropy
+    self.branchEntropy = branchEntropy
   }
 }
 
@@ -107,6 +113,9 @@ extension DivergencePolicy {
       return WidthBudget.largestRemainder(total: total, weights: weights)
     case .entropy:
       let weights = WidthBudget.softmax(scores.map { $0.lastSegmentEntropy }, temperature: tau)
+      return WidthBudget.largestRemainder(total: total, weights: weights)
+    case .branchEntropy:
+      let weights = WidthBudget.softmax(scores.map { $0.branchEntropy }, temperature: tau)
       return WidthBudget.largestRemainder(total: total, weights: weights)
     case .entropyGated:
       let gated = Self.gate(scores, threshold: threshold, topFraction: topFraction)

@@ -74,7 +74,15 @@ struct TreePane {
     }
     let textStyle =
       explorer.matches(node) ? Theme.match : node.status == .pruned ? Theme.dim : Style.plain
-    grid.put(truncated(text, to: max(0, textEnd - x)), x: x, y: y, style: textStyle, maxX: textEnd)
+    // A fork inside the segment as decoded: the marker sits right after the prefix, at the
+    // branch point (the children's text starts with the branch token).
+    let fork = node.midSegmentForks > 0 ? 1 : 0
+    x = grid.put(
+      truncated(text, to: max(0, textEnd - x - fork)), x: x, y: y, style: textStyle,
+      maxX: textEnd)
+    if fork > 0 {
+      grid.put(String(Theme.forkGlyph), x: x, y: y, style: Theme.warning, maxX: textEnd)
+    }
     if showNotes {
       var nx = maxX - notesWidth
       for (s, style) in notes { nx = grid.put(s, x: nx, y: y, style: style, maxX: maxX) }

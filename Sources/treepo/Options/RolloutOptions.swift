@@ -17,7 +17,7 @@ struct RolloutOptions: ParsableArguments {
   var treeFixedStepDiv = 2
   @Option(help: "Random first divergence in [w, this] per prompt (default: always w).")
   var treeMaxInitialDiv: Int?
-  @Option(help: "tree_div_policy: fixed | logprob | entropy | entropy-gated.")
+  @Option(help: "tree_div_policy: fixed | logprob | entropy | entropy-gated | branch-entropy.")
   var treeDivPolicy = DivergencePolicy.entropy
   @Option(help: "tree_div_temperature: τ of the logprob / entropy softmax.")
   var treeDivTemperature: Float = 1
@@ -29,6 +29,8 @@ struct RolloutOptions: ParsableArguments {
   var treeSegmentBoundary = SegmentBoundary.fixed
   @Flag(help: "tree_distinct_siblings: siblings' first tokens drawn without replacement.")
   var treeDistinctSiblings = false
+  @Option(help: "tree_branch_position: end | max-entropy (fork at the most uncertain token).")
+  var treeBranchPosition = BranchPosition.end
   @Option(help: "tree_fallback_policy: random | none.")
   var treeFallbackPolicy = FallbackPolicy.random
   @Option(help: "tree_fallback_cut: uniform | entropy (where a fallback cuts its leaf back to).")
@@ -69,6 +71,7 @@ struct RolloutOptions: ParsableArguments {
     c.fallbackPolicy = treeFallbackPolicy
     c.segmentBoundary = treeSegmentBoundary
     c.distinctSiblings = treeDistinctSiblings
+    c.branchPosition = treeBranchPosition
     c.maxFallbacksPerPrompt = treeMaxFallbacks
     c.fallbackFill = !noTreeFallbackFill
     c.fallbackCut = treeFallbackCut
@@ -108,3 +111,4 @@ extension RepetitionAction: ExpressibleByArgument {}
 extension FallbackCut: ExpressibleByArgument {}
 extension SamplerKind: ExpressibleByArgument {}
 extension SegmentBoundary: ExpressibleByArgument {}
+extension BranchPosition: ExpressibleByArgument {}

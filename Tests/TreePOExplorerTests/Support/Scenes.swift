@@ -60,6 +60,26 @@ enum Scenes {
     return .roundFinished(RoundFinished(round: r, counters: c, done: done))
   }
 
+  /// Round 1 with a fork inside node 1's segment (tree_branch_position=max-entropy): the segment
+  /// "9*6=4(" was cut before its uncertain `6`; node 3 continues it, node 4 draws the token again.
+  static var midSegmentFork: [TreeEvent] {
+    [
+      started(),
+      spawn(0, nil, depth: 0, .root), spawn(1, 0, depth: 1, .initial),
+      spawn(2, 0, depth: 1, .initial),
+      decode(1, "9*", hot: []),
+      .nodeSpawned(
+        NodeSpawned(prompt: 0, node: 3, parent: 1, depth: 2, reason: .divergence, forkEntropy: 0.9)),
+      decode(3, "6=4(", hot: [0]), decode(2, "7+6=3("),
+      spawn(5, 3, depth: 3, .divergence),
+      .nodeSpawned(
+        NodeSpawned(prompt: 0, node: 4, parent: 1, depth: 2, reason: .divergence, forkEntropy: 0.9)),
+      spawn(6, 2, depth: 2, .divergence),
+      round(1, decoded: 40, flat: 40, active: 3),
+      decode(4, "8=7(", hot: [0]),
+    ]
+  }
+
   /// Round 1 decoded and branched; round 2 under way (node 3 decoded, 4 and 5 waiting).
   static var midRollout: [TreeEvent] {
     [
