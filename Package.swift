@@ -28,8 +28,11 @@ let package = Package(
     .target(name: "TreePOTrace"),
     // gzip'd rollout dumps and hook traces (`treepo import`).
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+    // Decode kernels over compact weights (bf16, Q8_0): C for per-function AVX2 / AVX-512 targets,
+    // chosen at run time. Optimised in debug builds too, so debug test runs stay quick.
+    .target(name: "CDecodeKernels", cSettings: [.unsafeFlags(["-O3"])]),
     .target(
-      name: "TreePOEngine", dependencies: ["TreePOTrace", "CBLAS", "CZlib"],
+      name: "TreePOEngine", dependencies: ["TreePOTrace", "CBLAS", "CZlib", "CDecodeKernels"],
       swiftSettings: fastMath),
     .target(
       name: "TreePOExplorer", dependencies: ["TreePOTrace"],

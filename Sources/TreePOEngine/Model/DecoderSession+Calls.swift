@@ -59,6 +59,9 @@ extension DecoderSession {
       chunkCounts.append(n)
     }
     try cache.append(chunkSeqs, counts: chunkCounts)
+    if let weights = model.decodeWeights, weights.isStale(model.parameters) {
+      weights.refresh(from: model.parameters, threads: threads)
+    }
 
     var rows = 0
     planPages.removeAll(keepingCapacity: true)

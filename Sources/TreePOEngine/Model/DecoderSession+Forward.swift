@@ -23,7 +23,7 @@ extension DecoderSession {
     for (l, layer) in layout.layers.enumerated() {
       // Attention block.
       rmsNormForward(xn.pointer, nil, x.pointer, w.at(layer.inputNorm), rows: n, channels: c, eps: eps)
-      project(qkv.pointer, xn.pointer, w.at(layer.q), m: n, n: qkvWidth, k: c)  // [n, q|k|v]
+      project(qkv.pointer, xn.pointer, weight: layer.q, m: n, n: qkvWidth, k: c)  // [n, q|k|v]
       if let bias = layer.qkvBias {
         addBiasRows(qkv.pointer, w.at(bias), rows: n, width: qkvWidth, stride: qkvWidth)
       }
@@ -37,13 +37,13 @@ extension DecoderSession {
       }
       storeKeysAndValues(rows: n, layer: l)
       parallelRows(n) { r, worker in attendRow(r, layer: l, worker: worker) }
-      project(x.pointer, att.pointer, w.at(layer.o), m: n, n: c, k: qDim, accumulate: true)
+      project(x.pointer, att.pointer, weight: layer.o, m: n, n: c, k: qDim, accumulate: true)
       // MLP block.
       rmsNormForward(xn.pointer, nil, x.pointer, w.at(layer.postNorm), rows: n, channels: c, eps: eps)
-      project(gateUp.pointer, xn.pointer, w.at(layer.gate), m: n, n: 2 * f, k: c)  // [n, gate|up]
+      project(gateUp.pointer, xn.pointer, weight: layer.gate, m: n, n: 2 * f, k: c)  // [n, gate|up]
       swigluForward(
         hidden.pointer, gateUp.pointer, gateUp.pointer + f, rows: n, n: f, inStride: 2 * f)
-      project(x.pointer, hidden.pointer, w.at(layer.down), m: n, n: c, k: f, accumulate: true)
+      project(x.pointer, hidden.pointer, weight: layer.down, m: n, n: c, k: f, accumulate: true)
     }
     // Final norm and LM head, only for the rows whose logits are wanted (contiguous logits rows).
     var wanted = 0
@@ -57,38 +57,48 @@ extension DecoderSession {
     }
     if wanted > 0 {
       project(
-        logits.at(first * config.vocabSize), finalRows.pointer, w.at(layout.lmHead), m: wanted,
+        logits.at(first * config.vocabSize), finalRows.pointer, weight: layout.lmHead, m: wanted,
         n: config.vocabSize, k: c)
     }
   }
 
-  /// c [m, n] (+)= a [m, k] · wᵀ (w [n, k]): the skinny kernel for the few rows of a step, split by
-  /// output columns over the worker threads; OpenBLAS for prefill-sized calls.
+  /// c [m, n] (+)= a [m, k] · wᵀ with w [n, k] the parameter at flat offset `weight`: the skinny
+  /// kernels for the few rows of a step — over the compact copy when the model has one, else the
+  /// fp32 weight — split by output columns over the worker threads; OpenBLAS on the fp32 weight
+  /// for prefill-sized calls (compute-bound, where fp32 costs nothing extra).
   func project(
-    _ c: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
+    _ c: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>, weight: Int,
     m: Int, n: Int, k: Int, accumulate: Bool = false
   ) {
+    let w = model.parameters.at(weight)
     guard m <= skinnyRowLimit else {
       gemm(c, a, w, m: m, n: n, k: k, transposeB: true, beta: accumulate ? 1 : 0)
       return
     }
+    let compact = model.decodeWeights?.matrix(at: weight)
+    let isa = kernelISA
     let workers = min(threads, max(n / 96, 1))
-    if workers == 1 {
-      skinnyGemmNT(c, a, w, m: m, n: n, k: k, accumulate: accumulate)
-      return
-    }
-    // Column blocks in multiples of 2 (the kernel's W block).
+    // Column blocks in multiples of 4 (the widest kernel's W block).
     // Workers write disjoint column blocks of c and only read a and w.
-    let share = (n / workers + 1) / 2 * 2
-    let pointers = UncheckedSendable((c, a, w))
-    DispatchQueue.concurrentPerform(iterations: workers) { t in
-      let (c, a, w) = pointers.value
+    let share = workers == 1 ? n : (n / workers + 3) / 4 * 4
+    let pointers = UncheckedSendable((c, a, w, compact))
+    let work: @Sendable (Int) -> Void = { t in
+      let (c, a, w, compact) = pointers.value
       let start = t * share
       let end = t == workers - 1 ? n : min(n, start + share)
-      if start < end {
+      guard start < end else { return }
+      if let compact {
+        compact.multiply(
+          c + start, a, m: m, outputs: start..<end, ldc: n, accumulate: accumulate, isa: isa)
+      } else {
         skinnyGemmNT(
           c + start, a, w + start * k, m: m, n: end - start, k: k, accumulate: accumulate, ldc: n)
       }
+    }
+    if workers == 1 {
+      work(0)
+    } else {
+      DispatchQueue.concurrentPerform(iterations: workers, execute: work)
     }
   }
 

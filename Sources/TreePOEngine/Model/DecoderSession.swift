@@ -9,7 +9,10 @@
 //   xn = rmsnorm(x); gu = xn·[Wgate;Wup]ᵀ; h = silu(gate)·up; x += h·Wdownᵀ.
 // Logits are computed only for the rows that need them (a step's every row, a prompt's last row).
 //
-// Weights are read from `model.parameters` on every call, so training updates are seen at once.
+// Weights are read from `model.parameters` on every call, so training updates are seen at once —
+// or, for the step-sized calls, from the model's compact copy (`Model.useDecodeWeights`, bf16 or
+// Q8_0: decode is memory-bound), which `Model.refreshDecodeWeights` re-derives after an update;
+// a call that finds the copy stale (DecodeWeights' probe) refreshes it first.
 // All activations are preallocated for `maxRows` rows and `maxBatch` logit rows: a call allocates
 // no buffers. Calls larger than `maxRows` rows are split into several forwards automatically.
 // Not thread-safe: one decoder per thread, and the cache belongs to it.
@@ -48,6 +51,8 @@ public final class DecoderSession {
   public let maxThreads: Int
   /// Calls with at most this many rows use the skinny kernel instead of OpenBLAS (0 = never).
   public var skinnyRowLimit = 64
+  /// Instruction set of the compact-weight kernels (default: the widest this CPU has).
+  public var kernelISA = DecodeKernelISA.best
 
   // Activations, [R, ·] with R = maxRows.
   let x: FloatBuffer  // [R, C] residual stream

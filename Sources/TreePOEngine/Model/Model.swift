@@ -8,6 +8,9 @@ public final class Model: @unchecked Sendable {
   public let parameters: FloatBuffer
   /// RoPE cos/sin for positions 0..<maxPositions.
   public let rope: RopeTable
+  /// The decoder's compact copy of the matrices (nil: decode reads the fp32 parameters); see
+  /// `useDecodeWeights` and `refreshDecodeWeights`.
+  public internal(set) var decodeWeights: DecodeWeights?
 
   /// A model with all parameters zero; call `initializeWeights` or load a checkpoint.
   public init(config: ModelConfig) {
