@@ -34,7 +34,7 @@ extension Treepo {
 
     func run() throws {
       threads.apply()
-      let loaded = try loadModel(model.model, threads: threads.threads)
+      let loaded = try model.load(threads: threads.threads)
       let ids = try promptIds(loaded)
       let generator = TextGenerator(
         model: loaded.model, stopIds: Set(loaded.tokenizer.stopIds),

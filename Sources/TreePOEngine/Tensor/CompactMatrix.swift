@@ -14,6 +14,14 @@ public enum DecodeWeightFormat: String, CaseIterable, Sendable {
   /// Blocks of 32 int8 values with an fp32 scale max|x| / 127 (ggml's Q8_0, fp32 scale).
   case q8 = "q8_0"
 
+  /// What decoding uses unless told otherwise: bf16 once the fp32 weights outgrow the caches
+  /// (16M parameters, 64 MB), where a decode step is bound by reading them (docs/benchmarks.md:
+  /// bf16 beat Q8_0 at the tree sampler's batch sizes and is 6× closer to fp32); fp32 for the
+  /// small task models, whose weights stay in cache.
+  public static func preferred(for config: ModelConfig) -> DecodeWeightFormat {
+    ParameterLayout(config).count >= 16 << 20 ? .bf16 : .fp32
+  }
+
   public var bytesPerWeight: Double {
     switch self {
     case .fp32: 4

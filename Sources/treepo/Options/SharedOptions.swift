@@ -11,9 +11,22 @@ struct ModelOption: ParsableArguments {
       "Model: a known name (treepo models), a .gguf file or a model folder (default: the bundled model)."
   )
   var model: String?
+  @Option(
+    help: ArgumentHelp(
+      "Weights decoding reads: fp32 | bf16 | q8_0 (default: bf16 for models of 16M+ parameters, "
+        + "where decoding is memory-bound; fp32 below). Training updates fp32 weights either way."))
+  var decodeWeights: DecodeWeightFormat?
 
-  func load() throws -> LoadedModel { try loadModel(model) }
+  /// The model, with its decode weights in the chosen (or preferred) format.
+  func load(threads: Int = 1) throws -> LoadedModel {
+    let loaded = try loadModel(model, threads: threads)
+    loaded.model.useDecodeWeights(
+      decodeWeights ?? .preferred(for: loaded.model.config), threads: threads)
+    return loaded
+  }
 }
+
+extension DecodeWeightFormat: ExpressibleByArgument {}
 
 /// `--task` and `--sizes` of the commands that draw held-out or training problems.
 struct TaskOptions: ParsableArguments {
