@@ -96,8 +96,8 @@ extension Treepo.Bench {
         let wall = median(mine.map(\.wall))
         print(
           String(
-            format: "tree engine=treepo weights=%@ generated=%.0f delivered=%.0f median_wall_s=%.2f "
-              + "median_cpu_s=%.2f generated_per_s=%.1f delivered_per_s=%.1f",
+            format: "tree engine=treepo weights=%@ generated=%.0f delivered=%.0f "
+              + "median_wall_s=%.2f median_cpu_s=%.2f generated_per_s=%.1f delivered_per_s=%.1f",
             format.rawValue, median(mine.map(\.generated)), median(mine.map(\.delivered)), wall,
             median(mine.map(\.cpu)), median(mine.map { $0.generated / $0.wall }),
             median(mine.map { $0.delivered / $0.wall })))
