@@ -37,7 +37,7 @@ extension Treepo {
       let loaded = try model.load()
       let sizes = self.task.sizes.range
       let config = rollout.config
-      let trainerConfig = trainer.config
+      let trainerConfig = trainer.config(for: loaded.model.config)
       try MemoryCheck.require(
         MemoryCheck.rollout(loaded.model.config, prompts: batchSize, n: config.n)
           + MemoryCheck.training(

@@ -113,10 +113,25 @@ struct TrainRunner {
   }
 
   mutating func evaluate(_ progress: ProgressLine, elapsed: Double) throws {
-    let sampler = ModelCompletionSampler(model: loop.model, stopToken: loop.tokenizer.eosId)
+    // Held-out problems as training sees them (chat template included), replies as long as a
+    // training path's at most; a prompt file is evaluated on its own first questions.
+    let fileCount = loop.config.problemCount
+    let sizes = fileCount == nil ? Array(command.evalSizes.range) : [ArithTask.fileLevel]
+    let perSize = min(command.evalProblems, fileCount ?? command.evalProblems)
+    let maxTokens = loop.config.rollout.maxResponseTokens
+    let longest =
+      try sizes.flatMap { size in
+        try (0..<perSize).map {
+          try loop.tokenizer.encode(task.problem(split: .heldOut, index: $0, size: size).prompt)
+            .count
+        }
+      }.max() ?? 0
+    let sampler = ModelCompletionSampler(
+      model: loop.model, stopTokens: Set(loop.tokenizer.stopIds),
+      maxLength: min(loop.model.config.maxPositions, longest + maxTokens))
     let config = EvaluationConfig(
-      sizes: Array(command.evalSizes.range), problemsPerSize: command.evalProblems,
-      samples: 0, temperature: 1, maxTokens: loop.model.config.maxPositions, seed: 0)
+      sizes: sizes, problemsPerSize: perSize, samples: 0, temperature: 1, maxTokens: maxTokens,
+      seed: 0)
     let report = try Evaluator(task: task, tokenizer: loop.tokenizer, sampler: sampler).run(config)
     let correct = report.bySize.reduce(0) { $0 + $1.greedyCorrect }
     let total = report.bySize.reduce(0) { $0 + $1.problems }

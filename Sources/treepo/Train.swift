@@ -13,14 +13,28 @@ struct TrainerOptions: ParsableArguments {
   var advantage = TrainerConfig.standard.estimator
   @Option(help: "Tree estimator weighting (adv_weight_strategy): average | group_size.")
   var advWeightStrategy = TrainerConfig.standard.weighting.rawValue
-  @Option(help: "actor.optim.lr (5e-5: stable on the bundled model; see docs/benchmarks.md).")
-  var lr = TrainerConfig.standard.learningRate
+  @Option(
+    help: ArgumentHelp(
+      "actor.optim.lr (default \(TrainerConfig.standard.learningRate), stable on the bundled "
+        + "model; \(TrainerConfig.realModelLearningRate) for real models; docs/benchmarks.md).",
+      valueName: "lr"))
+  var lr: Float?
   @Option(help: "actor.ppo_epochs.")
   var ppoEpochs = TrainerConfig.standard.ppoEpochs
-  @Option(help: "Mini-batches per epoch (one optimizer step each), split by prompt.")
-  var miniBatches = TrainerConfig.standard.miniBatches
-  @Option(help: "Sequences per forward pass (memory); gradients accumulate across them.")
-  var microBatch = TrainerConfig.standard.microBatchSize
+  @Option(
+    help: ArgumentHelp(
+      "Mini-batches per epoch (one optimizer step each), split by prompt (default "
+        + "\(TrainerConfig.standard.miniBatches); 1 for real models).",
+      valueName: "n"))
+  var miniBatches: Int?
+  @Option(
+    name: [.customLong("ppo-micro-batch-size"), .customLong("micro-batch")],
+    help: ArgumentHelp(
+      "actor.ppo_micro_batch_size: sequences per forward/backward; gradients accumulate across "
+        + "them, so it bounds memory, not the update (default \(TrainerConfig.standard.microBatchSize); "
+        + "\(TrainerConfig.realModelMicroBatchSize) for real models).",
+      valueName: "n"))
+  var microBatch: Int?
   @Option(help: "actor.clip_ratio_low.")
   var clipRatioLow = TrainerConfig.standard.ppo.clipRatioLow
   @Option(help: "actor.clip_ratio_high (clip-higher).")
@@ -38,14 +52,16 @@ struct TrainerOptions: ParsableArguments {
   @Option(help: "Shared prefixes: per-path | shared (same gradient; see docs/algorithm.md).")
   var prefixMode = TrainerConfig.standard.prefixMode
 
-  var config: TrainerConfig {
-    var c = TrainerConfig()
+  /// The settings for a model of `model`'s size: unset options take
+  /// `TrainerConfig.standard(for:)`, as the explorer's `t` does.
+  func config(for model: ModelConfig) -> TrainerConfig {
+    var c = TrainerConfig.standard(for: model)
     c.estimator = advantage
     c.weighting = TreeWeighting(rawValue: advWeightStrategy) ?? .average
-    c.learningRate = lr
+    c.learningRate = lr ?? c.learningRate
     c.ppoEpochs = ppoEpochs
-    c.miniBatches = miniBatches
-    c.microBatchSize = microBatch
+    c.miniBatches = miniBatches ?? c.miniBatches
+    c.microBatchSize = microBatch ?? c.microBatchSize
     c.ppo.clipRatioLow = clipRatioLow
     c.ppo.clipRatioHigh = clipRatioHigh
     c.ppo.clipRatioC = clipRatioC
@@ -62,10 +78,10 @@ struct TrainerOptions: ParsableArguments {
       throw ValidationError(
         "--adv-weight-strategy \(advWeightStrategy) must be average or group_size")
     }
-    try Check.positive("--lr", lr)
+    if let lr { try Check.positive("--lr", lr) }
     try Check.atLeast("--ppo-epochs", ppoEpochs, 1)
-    try Check.atLeast("--mini-batches", miniBatches, 1)
-    try Check.atLeast("--micro-batch", microBatch, 1)
+    if let miniBatches { try Check.atLeast("--mini-batches", miniBatches, 1) }
+    if let microBatch { try Check.atLeast("--ppo-micro-batch-size", microBatch, 1) }
     try Check.within("--clip-ratio-low", clipRatioLow, 0...0.999_999, "in [0, 1)")
     try Check.nonNegative("--clip-ratio-high", clipRatioHigh)
     try Check.positive("--clip-ratio-c", clipRatioC)
@@ -90,6 +106,12 @@ extension Treepo {
 
     @OptionGroup var model: ModelOption
     @OptionGroup var task: TaskOptions
+    @Option(
+      help: ArgumentHelp(
+        "arith: train on the questions of a JSONL file ({\"question\"|\"prompt\": …, "
+          + "\"answer\": …}), cycling through them."))
+    var promptFile: String?
+    @OptionGroup var chat: ChatOptions
     @Option(help: "tree (TreePO) | flat (GRPO's sampling).")
     var sampler = SamplerKind.tree
     @Option(help: "Training prompts per step.")
@@ -104,8 +126,14 @@ extension Treepo {
     var evalEvery = 10
     @Option(help: "Held-out problems per evaluated size.")
     var evalProblems = 100
-    @Option(help: "Held-out sizes to evaluate, e.g. 4 or 3-5.")
-    var evalSizes = SizeRange(4...4)
+    @Option(
+      name: .customLong("eval-sizes"),
+      help: ArgumentHelp(
+        "Held-out sizes to evaluate, e.g. 4 or 3-5 (default: the task's, as --sizes).",
+        valueName: "sizes"))
+    var evalSizesArgument: SizeRange?
+
+    var evalSizes: SizeRange { evalSizesArgument ?? SizeRange(task.task.defaultSizes) }
     @Option(help: "Checkpoint every K steps (0 = only at the end).")
     var saveEvery = 0
     @Option(name: .customLong("run"), help: "Run name: checkpoints go to <checkpoints>/<run>/.")
@@ -135,6 +163,9 @@ extension Treepo {
       try Check.atLeast("--eval-every", evalEvery, 0)
       try Check.atLeast("--save-every", saveEvery, 0)
       try evalSizes.check("--eval-sizes", for: task.task)
+      if promptFile != nil && task.task.name != "arith" {
+        throw ValidationError("--prompt-file is for --task arith (questions with answers).")
+      }
       guard !runName.isEmpty, !runName.contains("/"), runName != ".", runName != ".." else {
         throw ValidationError("--run \"\(runName)\" must be a plain folder name.")
       }
@@ -145,32 +176,39 @@ extension Treepo {
 
     func run() throws {
       threads.apply()
-      let task = try self.task.task.make()
       let loaded = try model.load()
+      let base = try promptFile.map(PromptFile.arith) ?? self.task.task.make()
+      let task = try loaded.formatted(base, raw: chat.raw)
+      let modelConfig = loaded.model.config
       var config = TrainLoopConfig()
       config.sampler = sampler
       config.rollout = rollout.config
-      config.trainer = trainer.config
+      config.trainer = trainer.config(for: modelConfig)
       config.promptsPerStep = promptsPerStep
       config.sizes = self.task.sizes.range
       config.seed = rollout.seed
-      let modelConfig = loaded.model.config
-      try MemoryCheck.require(
-        MemoryCheck.rollout(modelConfig, prompts: promptsPerStep, n: rollout.n)
-          + MemoryCheck.training(
-            modelConfig, batch: trainer.microBatch, length: modelConfig.maxPositions)
-          + (trainer.klLossCoef > 0
-            ? MemoryCheck.trainingGraph(
-              modelConfig, batch: trainer.microBatch, length: modelConfig.maxPositions) : 0),
-        for: "Training with --prompts-per-step \(promptsPerStep) × --n \(rollout.n) and "
-          + "--micro-batch \(trainer.microBatch)")
-      // Checkpoints are written as our own folders, whose vocabulary is characters.
-      guard let tokenizer = loaded.tokenizer as? CharTokenizer else {
-        throw CommandError(
-          "--model \(loaded.name): treepo train runs on character-level task models only (its "
-            + "checkpoints save a character vocabulary).")
+      if let file = base as? ArithTask, promptFile != nil {
+        config.sizes = ArithTask.fileLevel...ArithTask.fileLevel
+        config.problemCount = file.fileQuestions.count
       }
-      let loop = TrainLoop(model: loaded.model, tokenizer: tokenizer, task: task, config: config)
+      // Graph rows hold prompt + response; the longest prompt of the first steps stands for all
+      // (the trainer grows its graph if a later one is longer).
+      let promptTokens =
+        try TrainLoop.prompts(task: task, config: config, step: 0).map {
+          try loaded.tokenizer.encode($0).count
+        }.max() ?? 0
+      let length = min(modelConfig.maxPositions, promptTokens + config.rollout.maxResponseTokens)
+      let micro = config.trainer.microBatchSize
+      try MemoryCheck.require(
+        MemoryCheck.rollout(modelConfig, prompts: promptsPerStep, n: rollout.n, length: length)
+          + MemoryCheck.training(modelConfig, batch: micro, length: length)
+          + (config.trainer.ppo.klCoef > 0
+            ? MemoryCheck.trainingGraph(modelConfig, batch: micro, length: length) : 0),
+        for: "Training with --prompts-per-step \(promptsPerStep) × --n \(rollout.n) and "
+          + "--ppo-micro-batch-size \(micro)")
+      let loop = TrainLoop(
+        model: loaded.model, tokenizer: loaded.tokenizer,
+        chatTemplate: chat.raw ? nil : loaded.chatTemplate, task: task, config: config)
       let root = URL(fileURLWithPath: checkpoints).appendingPathComponent(runName)
       try FileErrors.explained(path: root.path, doing: "create the run folder") {
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)

@@ -13,6 +13,25 @@ extension TrainerConfig {
     return c
   }()
 
+  /// `standard` for a model of `config`'s size. A real model (≥ 10M parameters, e.g.
+  /// SmolLM2-135M) trains in micro-batches of `realModelMicroBatchSize` sequences, the size
+  /// measured fastest per token on SmolLM2 that keeps the step's peak memory bounded
+  /// (docs/benchmarks.md, "PPO step on SmolLM2"), and with one optimizer step per batch, so no
+  /// 1.6 GB undo copy of weights and moments is kept (PolicyTrainer.trainStep).
+  public static func standard(for config: ModelConfig) -> TrainerConfig {
+    var c = standard
+    guard ParameterLayout(config).count >= 10_000_000 else { return c }
+    c.microBatchSize = realModelMicroBatchSize
+    c.miniBatches = 1
+    c.learningRate = realModelLearningRate
+    return c
+  }
+
+  public static let realModelMicroBatchSize = 4
+  /// Small enough that a 4-prompt step moves SmolLM2's replies without wrecking them (the
+  /// learning run in docs/benchmarks.md).
+  public static let realModelLearningRate: Float = 1e-5
+
   /// The settings people compare runs by, in verl's names (the explorer's Training pane shows
   /// them; the live trace header records them).
   public var summary: [String: String] {

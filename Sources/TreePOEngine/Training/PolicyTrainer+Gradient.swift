@@ -12,16 +12,22 @@ extension PolicyTrainer {
     _ trajectories: [Trajectory], advantages: AdvantageResult, oldLogprobs: [[Float]],
     referenceLogprobs: [[Float]]? = nil
   ) -> [String: Double] {
+    fitGraphs(to: trajectories)
     let batch = PolicyBatch(trajectories, advantages: advantages)
+    var none: [[Float]]? = nil
     return accumulatePolicyGradient(
-      batch, rows: Array(trajectories.indices), old: oldLogprobs, reference: referenceLogprobs)
+      batch, rows: Array(trajectories.indices), old: oldLogprobs, reference: referenceLogprobs,
+      recorded: &none)
   }
 
   /// The gradient buffer the trainer accumulates into (same layout as the model's parameters).
   public var gradients: FloatBuffer { graph.gradients }
 
+  /// `old` nil: each term's old log-probability is its position's current one (the weights have
+  /// not moved), and every response token's log-probability is written into `recorded`.
   func accumulatePolicyGradient(
-    _ batch: PolicyBatch, rows: [Int], old: [[Float]], reference: [[Float]]?
+    _ batch: PolicyBatch, rows: [Int], old: [[Float]]?, reference: [[Float]]?,
+    recorded: inout [[Float]]?
   ) -> [String: Double] {
     let ppo = config.ppo
     precondition(
@@ -47,6 +53,11 @@ extension PolicyTrainer {
         sequenceLengths: [])
       var termWeights: [Double] = []
       for (b, row) in chunk.enumerated() {
+        if recorded != nil {
+          for j in batch.trajectories[row].responseTokens.indices {
+            recorded![row][j] = graph.targetLogprobs[b * t + batch.position(row, j)]
+          }
+        }
         for j in batch.trajectories[row].responseTokens.indices {
           let here = TokenRef(row: row, index: j)
           let paths: [TokenRef]
@@ -61,7 +72,7 @@ extension PolicyTrainer {
             positions.append(p)
             input.logprobs.append(graph.targetLogprobs[p])
             input.entropies!.append(graph.entropies[p])
-            input.oldLogprobs.append(old[path.row][path.index])
+            input.oldLogprobs.append(old?[path.row][path.index] ?? graph.targetLogprobs[p])
             input.advantages.append(batch.advantages[path.row][path.index])
             input.refLogprobs!.append(reference?[path.row][path.index] ?? 0)
             termWeights.append(weights[path.row]![weights[path.row]!.startIndex + path.index])

@@ -1,5 +1,6 @@
 // The PPO update on one rollout batch: the library entry point of `treepo train` and of the
-// explorer's train key. One `trainStep` = recompute old log-probabilities with the current weights,
+// explorer's train key. One `trainStep` = recompute old log-probabilities with the current weights
+// (taken from the update's own forward when the step makes one optimizer update: same weights),
 // advantages, `ppoEpochs` × mini-batches of (forward, PPO loss, backward, clip, AdamW), then the
 // per-node log-probabilities after the update so the explorer can show how the step moved them.
 // A NaN or Inf in a loss or the gradient norm skips the whole step and restores the weights and
@@ -35,6 +36,10 @@ public struct TrainerConfig: Sendable, Equatable {
   public var prefixMode = PrefixMode.perPath
   /// Shuffles the prompt order of mini-batches each epoch (only matters with several).
   public var seed: UInt64 = 0
+  /// With a single optimizer update per step (1 epoch, 1 mini-batch), the old log-probabilities
+  /// are the update forward's own (the weights have not moved yet): one forward pass fewer.
+  /// Off: a separate pass first, as with several updates (same result; tested).
+  public var oldLogprobsFromUpdate = true
   public init() {}
 }
 
@@ -55,16 +60,18 @@ public final class PolicyTrainer {
   public let model: Model
   public var config: TrainerConfig
   public let optimizer: AdamW
-  let graph: TrainingGraph
+  /// Sized for `config.microBatchSize` sequences of the longest trajectory seen so far: its
+  /// buffers are zero-filled (touched), so a real model's 8k context would cost gigabytes.
+  var graph: TrainingGraph
   /// Frozen reference policy for the KL loss (a copy of the weights at start), when klCoef ≠ 0.
-  let reference: TrainingGraph?
+  var reference: TrainingGraph?
   /// Updates applied so far (skipped steps do not count).
   public var step = 0
 
   public init(model: Model, config: TrainerConfig = TrainerConfig(), maxLength: Int? = nil) {
     self.model = model
     self.config = config
-    let length = min(maxLength ?? model.config.maxPositions, model.config.maxPositions)
+    let length = max(1, min(maxLength ?? model.config.maxPositions, model.config.maxPositions))
     graph = TrainingGraph(model: model, maxBatch: config.microBatchSize, maxLength: length)
     optimizer = AdamW(
       layout: model.layout, learningRate: config.learningRate, beta1: config.beta1,
@@ -85,31 +92,41 @@ public final class PolicyTrainer {
     computeChanges: Bool = true
   ) -> TrainStepResult {
     let start = ContinuousClock.now
+    fitGraphs(to: trajectories)
     var metrics = rolloutMetrics
+    let advStart = ContinuousClock.now
     let advantages = computeAdvantages(
       trajectories, estimator: config.estimator, weighting: config.weighting)
-    metrics["timing_s/adv"] = seconds(since: start)
+    metrics["timing_s/adv"] = seconds(since: advStart)
     let batch = PolicyBatch(trajectories, advantages: advantages)
     metrics.merge(batchMetrics(trajectories, advantages: advantages)) { $1 }
 
+    // With one optimizer step per trainStep nothing is applied before the finiteness check, so
+    // the copy (weights + both moments: 1.6 GB for a 135M model) is needed only with several.
+    let updates = config.ppoEpochs * max(1, min(config.miniBatches, batch.promptCount))
+    let fused = updates == 1 && config.oldLogprobsFromUpdate
     let oldStart = ContinuousClock.now
-    let old = logprobs(of: batch, graph: graph)
+    let separate = fused ? nil : logprobs(of: batch, graph: graph).logprobs
     let referenceLogprobs = reference.map { logprobs(of: batch, graph: $0).logprobs }
     metrics["timing_s/old_log_prob"] = seconds(since: oldStart)
-    metrics.merge(samplingMismatch(trajectories, recomputed: old.logprobs)) { $1 }
 
     let updateStart = ContinuousClock.now
-    let snapshot = Snapshot(model: model, optimizer: optimizer)
-    let update = runEpochs(batch, old: old.logprobs, reference: referenceLogprobs)
+    let snapshot = updates > 1 ? Snapshot(model: model, optimizer: optimizer) : nil
+    var recorded: [[Float]]? =
+      fused ? batch.trajectories.map { [Float](repeating: 0, count: $0.responseTokens.count) } : nil
+    let update = runEpochs(
+      batch, old: separate, reference: referenceLogprobs, recorded: &recorded)
+    let old = separate ?? recorded!
+    metrics.merge(samplingMismatch(trajectories, recomputed: old)) { $1 }
     metrics.merge(update.metrics) { $1 }
     metrics["timing_s/update_actor"] = seconds(since: updateStart)
-    if update.skipped != nil { snapshot.restore(model: model, optimizer: optimizer) }
+    if update.skipped != nil { snapshot?.restore(model: model, optimizer: optimizer) }
     metrics["actor/skipped"] = update.skipped == nil ? 0 : 1
 
     var changes: [NodeLogprobChange] = []
     if computeChanges {
-      let after = update.skipped == nil ? logprobs(of: batch, graph: graph).logprobs : old.logprobs
-      changes = batch.nodeChanges(before: old.logprobs, after: after)
+      let after = update.skipped == nil ? logprobs(of: batch, graph: graph).logprobs : old
+      changes = batch.nodeChanges(before: old, after: after)
     }
     if update.skipped == nil { step += 1 }
     metrics["timing_s/train"] = seconds(since: start)
@@ -125,15 +142,17 @@ public final class PolicyTrainer {
 
   /// The current policy's log-probability of every response token of `trajectories`.
   public func responseLogprobs(_ trajectories: [Trajectory]) -> [[Float]] {
+    fitGraphs(to: trajectories)
     let batch = PolicyBatch(
       trajectories, advantages: computeAdvantages(trajectories, estimator: .drgrpo))
     return logprobs(of: batch, graph: graph).logprobs
   }
 
   /// The epochs × mini-batches of updates; stops at the first non-finite loss or gradient.
-  func runEpochs(_ batch: PolicyBatch, old: [[Float]], reference: [[Float]]?) -> (
-    metrics: [String: Double], skipped: String?
-  ) {
+  /// `old` nil: the old log-probabilities are the forward's own, recorded into `recorded`.
+  func runEpochs(
+    _ batch: PolicyBatch, old: [[Float]]?, reference: [[Float]]?, recorded: inout [[Float]]?
+  ) -> (metrics: [String: Double], skipped: String?) {
     var rng = SeededRandom(seed: config.seed &+ UInt64(step))
     var sums: [String: Double] = [:]
     var updates = 0
@@ -147,7 +166,8 @@ public final class PolicyTrainer {
           chosen.contains(batch.trajectories[$0].prompt)
         }
         graph.zeroGradients()
-        var m = accumulatePolicyGradient(batch, rows: rows, old: old, reference: reference)
+        var m = accumulatePolicyGradient(
+          batch, rows: rows, old: old, reference: reference, recorded: &recorded)
         let loss = m["actor/loss"] ?? 0
         let norm = clipGradientNorm(graph.gradients, maxNorm: config.maxGradNorm)
         m["actor/grad_norm"] = Double(norm)

@@ -15,6 +15,8 @@ public struct TrainLoopConfig: Sendable, Equatable {
   public var sizes: ClosedRange<Int> = 4...4
   /// Seed of the rollouts (each step samples with a seed derived from this and the step).
   public var seed: UInt64 = 0
+  /// When set, training prompts cycle through problems 0..<count (a prompt file's questions).
+  public var problemCount: Int?
   public init() {}
 }
 
@@ -27,28 +29,45 @@ public struct TrainLoopStep: Sendable {
 
 public final class TrainLoop {
   public let model: Model
-  public let tokenizer: CharTokenizer
+  public let tokenizer: any Tokenizer
+  /// Saved beside the weights so a checkpoint of a chat model keeps its template.
+  public let chatTemplate: String?
   public let task: any ReasoningTask
   public let config: TrainLoopConfig
   public let trainer: PolicyTrainer
   /// Steps taken (applied or skipped); the next step's index.
   public private(set) var step = 0
 
+  /// `task` gives prompts as the model must see them (e.g. through its chat template).
   public init(
-    model: Model, tokenizer: CharTokenizer, task: any ReasoningTask, config: TrainLoopConfig
+    model: Model, tokenizer: any Tokenizer, chatTemplate: String? = nil, task: any ReasoningTask,
+    config: TrainLoopConfig
   ) {
     self.model = model
     self.tokenizer = tokenizer
+    self.chatTemplate = chatTemplate
     self.task = task
     self.config = config
-    trainer = PolicyTrainer(model: model, config: config.trainer)
+    // Grows to the longest trajectory (PolicyTrainer.fitGraphs); a real model's context is 8k.
+    trainer = PolicyTrainer(
+      model: model, config: config.trainer, maxLength: config.rollout.maxResponseTokens + 32)
   }
 
   /// The training prompts of step `step`.
   public func prompts(forStep step: Int) -> [String] {
+    Self.prompts(task: task, config: config, step: step)
+  }
+
+  /// The training prompts a loop with `config` on `task` samples at `step`.
+  public static func prompts(task: any ReasoningTask, config: TrainLoopConfig, step: Int)
+    -> [String]
+  {
     (0..<config.promptsPerStep).map {
-      task.problem(split: .train, index: step * config.promptsPerStep + $0, sizes: config.sizes)
-        .prompt
+      let index = step * config.promptsPerStep + $0
+      return task.problem(
+        split: .train, index: config.problemCount.map { index % max($0, 1) } ?? index,
+        sizes: config.sizes
+      ).prompt
     }
   }
 
@@ -58,8 +77,10 @@ public final class TrainLoop {
     var rollout = config.rollout
     rollout.seed = config.seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(step)
     let texts = prompts(forStep: step)
+    let longest = try texts.map { try tokenizer.encode($0).count }.max() ?? 0
     let decoder = ModelSegmentDecoder(
-      model: model, config: rollout, prompts: texts.count, stopTokens: [tokenizer.eosId])
+      model: model, config: rollout, prompts: texts.count, stopTokens: Set(tokenizer.stopIds),
+      maxLength: longest + rollout.maxResponseTokens)
     let sampler = try TreeSampler(
       decoder: decoder, task: task, tokenizer: tokenizer, prompts: texts, config: rollout,
       kind: config.sampler, rolloutIndex: step)
@@ -87,7 +108,7 @@ public final class TrainLoop {
   public func saveCheckpoint(root: URL) throws -> URL {
     try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
     let folder = root.appendingPathComponent("global_step_\(step)")
-    try ModelFolder.save(model, tokenizer: tokenizer, to: folder)
+    try ModelFolder.save(model, tokenizer: tokenizer, chatTemplate: chatTemplate, to: folder)
     let state = OptimizerState(
       trainer.optimizer,
       training: [
@@ -126,12 +147,12 @@ public final class TrainLoop {
   /// Loads the weights and optimizer state of `folder` (a checkpoint written by `saveCheckpoint`)
   /// into this loop, which must have been made for the same model configuration.
   public func resume(from folder: URL) throws {
-    let (config, parameters, _) = try ModelFolder.loadParameters(folder)
-    guard config == model.config else {
+    let saved = try ModelFolder.loadAny(folder).model
+    guard saved.config == model.config else {
       throw TrainLoopError(
         description: "The checkpoint \(folder.path) holds a different model configuration.")
     }
-    model.parameters.copy(from: parameters)
+    model.parameters.copy(from: saved.parameters)
     guard
       let state = try ModelFolder.loadOptimizer(folder, parameterCount: model.layout.count)
     else {
