@@ -17,7 +17,8 @@ import TreePOTestSupport
     eosTokenId: tokenizer.eosId, attentionBias: true)
   let model = Model(config: config)
   model.initializeWeights(seed: 9, std: 0.1)
-  let template = "{% for message in messages %}<|im_start|>{{ message['role'] }}\n"
+  let template =
+    "{% for message in messages %}<|im_start|>{{ message['role'] }}\n"
     + "{{ message['content'] }}<|im_end|>\n{% endfor %}"
   let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
     "treepo-bpe-save-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
@@ -49,8 +50,10 @@ import TreePOTestSupport
 @Test func smolLM2TokenizerWrittenAsTokenizerJSONEncodesTheSame() throws {
   let original = try TokenizerFixtures.smollm2()
   let bytes = Array(original.hfTokenizer.serialized(indent: nil).utf8)
-  let config = try JSONValue.parse(Array(original.hfTokenizerConfig(chatTemplate: nil)
-    .serialized().utf8))
+  let config = try JSONValue.parse(
+    Array(
+      original.hfTokenizerConfig(chatTemplate: nil)
+        .serialized().utf8))
   let rebuilt = try BPETokenizer(
     hfTokenizer: bytes, path: "written tokenizer.json", config: config)
   #expect(rebuilt.vocabSize == original.vocabSize && rebuilt.eosId == original.eosId)

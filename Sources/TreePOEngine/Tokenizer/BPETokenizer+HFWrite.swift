@@ -9,7 +9,8 @@ extension BPETokenizer {
     var ranked: [(rank: UInt32, a: Int, b: Int)] = []
     ranked.reserveCapacity(merges.keys.count / 2)
     for (key, value) in zip(merges.keys, merges.values) where key != PairTable.empty {
-      ranked.append((UInt32(truncatingIfNeeded: value >> 32), Int(key >> 32), Int(key & 0xFFFF_FFFF)))
+      ranked.append(
+        (UInt32(truncatingIfNeeded: value >> 32), Int(key >> 32), Int(key & 0xFFFF_FFFF)))
     }
     ranked.sort { $0.rank < $1.rank }
     return ranked.map { (tokens[$0.a], tokens[$0.b]) }
