@@ -72,6 +72,18 @@ extension JSONDocument {
     }
   }
 
+  /// A string token's bytes as they stand in the text (escapes not decoded) and whether it has
+  /// escapes: lets an importer compare a string with one it has seen, or parse a short one, without
+  /// making a `String`.
+  package func withRawString<R>(
+    _ t: Int, _ body: (UnsafeBufferPointer<UInt8>, _ escaped: Bool) -> R
+  ) -> R {
+    let token = tokens[t]
+    return bytes.withUnsafeBufferPointer { buffer in
+      body(UnsafeBufferPointer(rebasing: buffer[Int(token.start)..<Int(token.end)]), token.flag)
+    }
+  }
+
   /// The exact text of a number token.
   public func numberText(_ t: Int) -> String {
     let token = tokens[t]
@@ -118,39 +130,70 @@ extension JSONDocument {
     return Float(numberText(t))
   }
 
+  /// Decodes a string token's escapes, copying the text between two backslashes as one run. The
+  /// scanner checked every escape (and paired every surrogate), and the result is never longer
+  /// than the escaped text.
   static func unescape(_ raw: UnsafeBufferPointer<UInt8>) -> String {
-    var out: [UInt8] = []
-    out.reserveCapacity(raw.count)
-    var k = 0
-    func hex4(_ at: Int) -> UInt32 {
-      (at..<at + 4).reduce(0) { $0 << 4 | hexDigit(raw[$1])! }
-    }
-    while k < raw.count {
-      let b = raw[k]
-      k += 1
-      guard b == UInt8(ascii: "\\") else {
-        out.append(b)
-        continue
+    guard let p = raw.baseAddress else { return "" }
+    return String(unsafeUninitializedCapacity: raw.count) { out in
+      let o = out.baseAddress!
+      var k = 0
+      var n = 0
+      func hex4(_ at: Int) -> UInt32 {
+        var v: UInt32 = 0
+        for j in at..<at + 4 { v = v << 4 | hexDigit(p[j])! }
+        return v
       }
-      let e = raw[k]
-      k += 1
-      switch e {
-      case UInt8(ascii: "b"): out.append(0x08)
-      case UInt8(ascii: "f"): out.append(0x0C)
-      case UInt8(ascii: "n"): out.append(0x0A)
-      case UInt8(ascii: "r"): out.append(0x0D)
-      case UInt8(ascii: "t"): out.append(0x09)
-      case UInt8(ascii: "u"):
-        var scalar = hex4(k)
-        k += 4
-        if (0xD800..<0xDC00).contains(scalar) {  // the scanner checked the low half follows
-          scalar = 0x10000 + ((scalar - 0xD800) << 10) + (hex4(k + 2) - 0xDC00)
-          k += 6
+      while true {
+        let slash = JSONByteScan.firstBackslash(p, from: k, end: raw.count)
+        (o + n).initialize(from: p + k, count: slash - k)
+        n += slash - k
+        guard slash < raw.count else { return n }
+        let e = p[slash + 1]
+        k = slash + 2
+        switch e {
+        case UInt8(ascii: "b"): o[n] = 0x08
+        case UInt8(ascii: "f"): o[n] = 0x0C
+        case UInt8(ascii: "n"): o[n] = 0x0A
+        case UInt8(ascii: "r"): o[n] = 0x0D
+        case UInt8(ascii: "t"): o[n] = 0x09
+        case UInt8(ascii: "u"):
+          var scalar = hex4(k)
+          k += 4
+          if (0xD800..<0xDC00).contains(scalar) {  // the scanner checked the low half follows
+            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (hex4(k + 2) - 0xDC00)
+            k += 6
+          }
+          n += encodeUTF8(scalar, into: o + n)
+          continue
+        default: o[n] = e  // " \ /
         }
-        out.append(contentsOf: String(Unicode.Scalar(scalar)!).utf8)
-      default: out.append(e)  // " \ /
+        n += 1
       }
     }
-    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// Writes `scalar` (a valid code point) as UTF-8; returns the byte count.
+  private static func encodeUTF8(_ scalar: UInt32, into o: UnsafeMutablePointer<UInt8>) -> Int {
+    switch scalar {
+    case ..<0x80:
+      o[0] = UInt8(scalar)
+      return 1
+    case ..<0x800:
+      o[0] = UInt8(0xC0 | scalar >> 6)
+      o[1] = UInt8(0x80 | scalar & 0x3F)
+      return 2
+    case ..<0x10000:
+      o[0] = UInt8(0xE0 | scalar >> 12)
+      o[1] = UInt8(0x80 | scalar >> 6 & 0x3F)
+      o[2] = UInt8(0x80 | scalar & 0x3F)
+      return 3
+    default:
+      o[0] = UInt8(0xF0 | scalar >> 18)
+      o[1] = UInt8(0x80 | scalar >> 12 & 0x3F)
+      o[2] = UInt8(0x80 | scalar >> 6 & 0x3F)
+      o[3] = UInt8(0x80 | scalar & 0x3F)
+      return 4
+    }
   }
 }

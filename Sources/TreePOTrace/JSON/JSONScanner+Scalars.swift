@@ -6,8 +6,12 @@ extension JSONScanner {
     i += 1
     let start = i
     var escaped = false
-    while i < bytes.count {
-      let b = bytes[i]
+    let base = bytes.baseAddress!  // non-empty: `i - 1` is the opening quote
+    while true {
+      // Plain ASCII text is skipped a word at a time; each byte that stops the skip is checked.
+      i = JSONByteScan.firstSpecial(base, from: i, end: bytes.count, nonASCII: true)
+      guard i < bytes.count else { break }
+      let b = base[i]
       if b == UInt8(ascii: "\"") {
         tokens.append(JSONToken(kind: .string, flag: escaped, start: UInt32(start), end: UInt32(i)))
         i += 1
@@ -19,8 +23,6 @@ extension JSONScanner {
         try escape()
       } else if b < 0x20 {
         throw ScanError("control character inside a string")
-      } else if b < 0x80 {
-        i += 1
       } else {
         try utf8Sequence()
       }

@@ -72,6 +72,12 @@ public struct JSONWriter {
     needsComma = true
   }
 
+  /// Ends a JSONL line: a newline, and the next value starts afresh (no comma before it).
+  mutating func endLine() {
+    bytes.append(0x0A)
+    needsComma = false
+  }
+
   private mutating func newline(indent: Int) {
     bytes.append(0x0A)
     bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * level))
@@ -87,11 +93,26 @@ public struct JSONWriter {
   }
   public mutating func value(_ v: Int) {
     separate()
-    bytes.append(contentsOf: String(v).utf8)
+    if v < 0 { bytes.append(UInt8(ascii: "-")) }
+    appendDecimal(UInt64(v.magnitude))
   }
   public mutating func value(_ v: UInt64) {
     separate()
-    bytes.append(contentsOf: String(v).utf8)
+    appendDecimal(v)
+  }
+
+  /// Digits straight into the buffer (a trace line is mostly small integers; no String between).
+  private mutating func appendDecimal(_ v: UInt64) {
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+      var v = v
+      var n = 20
+      repeat {
+        n -= 1
+        digits[n] = UInt8(ascii: "0") + UInt8(v % 10)
+        v /= 10
+      } while v > 0
+      bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[n..<20]))
+    }
   }
   /// Finite: the shortest text that reads back to the same Float. Non-finite: the strings "nan",
   /// "inf", "-inf" (the trace format's convention; JSON has no such numbers).
@@ -112,21 +133,42 @@ public struct JSONWriter {
   }
 
   private mutating func writeString(_ s: String) {
+    var s = s
+    s.withUTF8 { writeString(utf8: $0) }
+  }
+
+  /// Copies the text between two bytes that need escaping as one run; only `"`, `\` and control
+  /// characters are escaped (UTF-8 is written as is).
+  mutating func writeString(utf8: UnsafeBufferPointer<UInt8>) {
     bytes.append(UInt8(ascii: "\""))
-    for b in s.utf8 {
-      switch b {
-      case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])
-      case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5C, 0x5C])
-      case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-      case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-      case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-      case 0..<0x20:
-        let hex = Array("0123456789abcdef".utf8)
-        bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 15)]])
-      default: bytes.append(b)
+    if let p = utf8.baseAddress {
+      var k = 0
+      while true {
+        let special = JSONByteScan.firstSpecial(p, from: k, end: utf8.count, nonASCII: false)
+        bytes.append(contentsOf: UnsafeBufferPointer(start: p + k, count: special - k))
+        guard special < utf8.count else { break }
+        appendEscape(p[special])
+        k = special + 1
       }
     }
     bytes.append(UInt8(ascii: "\""))
+  }
+
+  private mutating func appendEscape(_ b: UInt8) {
+    bytes.append(0x5C)
+    switch b {
+    case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(b)
+    case 0x0A: bytes.append(UInt8(ascii: "n"))
+    case 0x0D: bytes.append(UInt8(ascii: "r"))
+    case 0x09: bytes.append(UInt8(ascii: "t"))
+    default:
+      let hex: StaticString = "0123456789abcdef"
+      bytes.append(UInt8(ascii: "u"))
+      bytes.append(0x30)
+      bytes.append(0x30)
+      bytes.append(hex.utf8Start[Int(b >> 4)])
+      bytes.append(hex.utf8Start[Int(b & 15)])
+    }
   }
 }
 
