@@ -13,6 +13,7 @@ public final class TraceWriter: @unchecked Sendable {
   public let url: URL
   private let lock = NSLock()
   private var fd: Int32
+  private var scratch: [UInt8] = []
   public private(set) var eventsWritten = 0
 
   /// Creates (or truncates) `url` and writes the header line.
@@ -34,11 +35,16 @@ public final class TraceWriter: @unchecked Sendable {
 
   /// Writes the events as whole lines in one system call.
   public func write(_ events: [TreeEvent]) throws {
-    var bytes: [UInt8] = []
-    for event in events { bytes.append(contentsOf: event.jsonLine()) }
     lock.lock()
     defer { lock.unlock() }
-    try writeAll(bytes)
+    // Encoded into the buffer of the last call: a fresh one per call costs more in page faults
+    // and regrowth than the encoding itself on a large import.
+    var w = JSONWriter(capacity: 0)
+    swap(&w.bytes, &scratch)
+    w.bytes.removeAll(keepingCapacity: true)
+    for event in events { event.write(line: &w) }
+    defer { swap(&w.bytes, &scratch) }
+    try writeAll(w.bytes)
     eventsWritten += events.count
   }
 

@@ -14,6 +14,12 @@ extension TreeEvent {
   /// The event as one JSON line, newline included.
   public func jsonLine() -> [UInt8] {
     var w = JSONWriter()
+    write(line: &w)
+    return w.bytes
+  }
+
+  /// Appends the event's line to `w` (the trace writer puts a batch of events in one buffer).
+  func write(line w: inout JSONWriter) {
     w.beginObject()
     w.field("kind", kind)
     switch self {
@@ -28,8 +34,7 @@ extension TreeEvent {
     case .checkpointSaved(let e): e.write(into: &w)
     }
     w.endObject()
-    w.bytes.append(0x0A)
-    return w.bytes
+    w.endLine()
   }
 
   /// The event of a trace line's object, or nil when its kind is unknown to this version.
