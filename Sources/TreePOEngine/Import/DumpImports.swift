@@ -32,8 +32,12 @@ public enum VerlDumpImport {
       model: "verl rollouts", task: "verl",
       config: ["trainer.rollout_data_dir": directory, "source": "verl"])
     let importer = try RolloutImporter(output: output, header: header, source: "verl")
+    // Each step file is read, parsed and built into trees on a worker; this thread only writes.
     let prefetch = Prefetch(count: files.count) { i in
-      try ParsedFile(path: files[i].path, format: .verl, step: files[i].step)
+      var file = try ParsedFile(path: files[i].path, format: .verl, step: files[i].step)
+      let prepared = PreparedStep(step: files[i].step, samples: file.samples, source: "verl")
+      file.samples = []
+      return (file, prepared)
     }
     defer { prefetch.cancel() }
     var previous: Int?
@@ -44,7 +48,9 @@ public enum VerlDumpImport {
         importer.warn("\(directory) has no dump file for \(missing); the trace skips it.")
       }
       previous = step
-      try importer.add(step: step, samples: importer.absorb(try prefetch.take(i)))
+      let (file, prepared) = try prefetch.take(i)
+      _ = importer.absorb(file)
+      try importer.add(prepared)
     }
     return try importer.finish()
   }

@@ -55,7 +55,7 @@ extension ImportedTree {
   /// does not have; a sample that ends at a node with children gets an empty leaf of its own.
   init(shape: Shape, samples: [RolloutSample]) {
     method = shape.method
-    let bytes = samples.map { Array($0.response.utf8) }
+    let bytes = ResponseBytes(samples)
     let ids = samples.allSatisfy { $0.responseIds != nil } ? samples.map { $0.responseIds! } : nil
     // Leader's whole path length in tokens (for placing text boundaries proportionally).
     var pathTokens = [Int?](repeating: nil, count: samples.count)
@@ -71,7 +71,7 @@ extension ImportedTree {
       parentShape: Int, parentId: Int, depth: Int, reason: SpawnReason, leader: Int,
       bytes range: Range<Int>, tokens: Range<Int>, sample: Int?
     ) -> Int {
-      let text = String(decoding: bytes[leader][range], as: UTF8.self)
+      let text = bytes.string(leader, range)
       let tokenIds = ids.map { Array($0[leader][tokens]) } ?? []
       nodes.append(
         ImportedNode(
@@ -92,21 +92,21 @@ extension ImportedTree {
         t = isLeaf ? ids[leader].count : min(max(node.tokenEnd ?? shared, tokenEnd[p]), shared)
       }
       // Text.
-      let sharedBytes = commonEnd(node.members.map { bytes[$0] }, from: byteEnd[p])
+      let sharedBytes = bytes.commonEnd(node.members, from: byteEnd[p])
       var b: Int
       if isLeaf {
-        b = bytes[leader].count
+        b = bytes.count(leader)
       } else if let exact = node.byteEnd {
         b = exact
       } else if let ids, !ids[leader].isEmpty {
-        b = bytes[leader].count * t / ids[leader].count
+        b = bytes.count(leader) * t / ids[leader].count
       } else if let end = node.tokenEnd, let total = pathTokens[leader], total > 0 {
-        b = bytes[leader].count * min(end, total) / total
+        b = bytes.count(leader) * min(end, total) / total
       } else {
         b = sharedBytes
       }
       b = min(max(b, byteEnd[p]), sharedBytes)
-      while b > byteEnd[p], b < bytes[leader].count, bytes[leader][b] & 0xC0 == 0x80 { b -= 1 }
+      while b > byteEnd[p], b < bytes.count(leader), bytes.byte(leader, b) & 0xC0 == 0x80 { b -= 1 }
       byteEnd[index] = b
       tokenEnd[index] = t
       idOf[index] = append(
@@ -116,7 +116,7 @@ extension ImportedTree {
         for s in node.endsHere {
           _ = append(
             parentShape: index, parentId: idOf[index], depth: node.depth + 1, reason: .divergence,
-            leader: s, bytes: b..<bytes[s].count, tokens: t..<(ids?[s].count ?? t), sample: s)
+            leader: s, bytes: b..<bytes.count(s), tokens: t..<(ids?[s].count ?? t), sample: s)
         }
       }
     }
@@ -124,7 +124,7 @@ extension ImportedTree {
     for s in shape.nodes[0].endsHere {
       _ = append(
         parentShape: 0, parentId: 0, depth: 1, reason: .initial, leader: s,
-        bytes: 0..<bytes[s].count, tokens: 0..<(ids?[s].count ?? 0), sample: s)
+        bytes: 0..<bytes.count(s), tokens: 0..<(ids?[s].count ?? 0), sample: s)
     }
   }
 }
@@ -140,4 +140,55 @@ func commonEnd<T: Equatable>(_ sequences: [[T]], from start: Int) -> Int {
     end = i
   }
   return max(end, start)
+}
+
+/// The group's responses as UTF-8 in one buffer (one allocation, not one per sample), compared a
+/// word at a time.
+struct ResponseBytes {
+  private var storage: [UInt8] = []
+  private var starts: [Int] = [0]
+
+  init(_ samples: [RolloutSample]) {
+    storage.reserveCapacity(samples.reduce(0) { $0 + $1.response.utf8.count })
+    for s in samples {
+      var text = s.response
+      text.withUTF8 { storage.append(contentsOf: $0) }
+      starts.append(storage.count)
+    }
+  }
+
+  func count(_ s: Int) -> Int { starts[s + 1] - starts[s] }
+
+  func byte(_ s: Int, _ i: Int) -> UInt8 { storage[starts[s] + i] }
+
+  func string(_ s: Int, _ range: Range<Int>) -> String {
+    storage.withUnsafeBufferPointer { p in
+      let from = starts[s] + range.lowerBound
+      return String(
+        decoding: UnsafeBufferPointer(rebasing: p[from..<from + range.count]), as: UTF8.self)
+    }
+  }
+
+  /// `commonEnd` of the members' responses.
+  func commonEnd(_ members: [Int], from start: Int) -> Int {
+    guard let first = members.first else { return start }
+    var end = count(first)
+    storage.withUnsafeBufferPointer { p in
+      guard let base = p.baseAddress else { return }
+      let a = base + starts[first]
+      for other in members.dropFirst() {
+        let b = base + starts[other]
+        var i = start
+        let limit = min(end, count(other))
+        while i + 8 <= limit, word(a + i) == word(b + i) { i += 8 }
+        while i < limit, a[i] == b[i] { i += 1 }
+        end = i
+      }
+    }
+    return max(end, start)
+  }
+
+  private func word(_ p: UnsafePointer<UInt8>) -> UInt64 {
+    UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
+  }
 }

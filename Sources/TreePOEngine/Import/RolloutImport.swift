@@ -42,14 +42,17 @@ public final class RolloutImporter {
 
   /// Builds and writes one step's trees.
   public func add(step: Int, samples: [RolloutSample]) throws {
-    guard !samples.isEmpty else { return }
-    let groups = RolloutSample.grouped(samples)
-    let trees = groups.map(ImportedTree.build)
-    try writer.write(ImportEvents.step(step, groups: groups, trees: trees, source: source))
+    try add(PreparedStep(step: step, samples: samples, source: source))
+  }
+
+  /// Writes a step whose trees were built (on another thread, maybe).
+  func add(_ prepared: PreparedStep) throws {
+    guard prepared.samples > 0 else { return }
+    try writer.write(prepared.events)
     report.steps += 1
-    report.groups += groups.count
-    report.samples += samples.count
-    report.treeGroups += trees.filter { $0.method == "tree_idx" }.count
+    report.groups += prepared.groups
+    report.samples += prepared.samples
+    report.treeGroups += prepared.treeGroups
   }
 
   public func skip(_ sentence: String) {
@@ -95,11 +98,13 @@ public struct ParsedFile: Sendable {
   public init(path: String, format: SampleLineFormat, step: Int) throws {
     let reader = try ImportLineReader(path: path)
     var sawLine = false
+    var prompts = PromptCache()
     while let line = try reader.next() {
       if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
       sawLine = true
       do {
-        var sample = try RolloutSample.parse(line.bytes, format: format, step: step)
+        var sample = try RolloutSample.parse(
+          line.bytes, format: format, step: step, prompts: &prompts)
         sample.line = line.number
         samples.append(sample)
       } catch {
@@ -117,5 +122,24 @@ public struct ParsedFile: Sendable {
         "\(path) ends inside a gzip member (a writer was stopped mid-step); read what was whole.")
     }
     if !sawLine { warnings.append("\(path) is empty: step \(step) has no samples.") }
+  }
+}
+
+/// One step's trees as trace events, ready to write. Building needs no importer state, so steps are
+/// built on worker threads and only written in order.
+struct PreparedStep: Sendable {
+  var events: [TreeEvent] = []
+  var groups = 0
+  var samples = 0
+  var treeGroups = 0
+
+  init(step: Int, samples: [RolloutSample], source: String) {
+    guard !samples.isEmpty else { return }
+    let groups = RolloutSample.grouped(samples)
+    let trees = groups.map(ImportedTree.build)
+    events = ImportEvents.step(step, groups: groups, trees: trees, source: source)
+    self.groups = groups.count
+    self.samples = samples.count
+    treeGroups = trees.filter { $0.method == "tree_idx" }.count
   }
 }

@@ -76,6 +76,32 @@ public struct TreeIndexPath: Sendable, Hashable, CustomStringConvertible {
     self.init(root: root, segments: segments)
   }
 
+  /// The strict form `ROOT(/ROUND-POS)*` (ASCII digits, no signs) read straight from UTF-8, as
+  /// every line of a TreePO dump has it; nil for anything else, which `init?(_:)` then decides.
+  init?(digits text: UnsafeBufferPointer<UInt8>) {
+    var k = 0
+    func number() -> Int? {
+      let from = k
+      var value = 0
+      while k < text.count, text[k] &- 0x30 < 10, k - from < 18 {  // 18 digits cannot overflow
+        value = value * 10 + Int(text[k] &- 0x30)
+        k += 1
+      }
+      return k > from && (k == text.count || text[k] &- 0x30 >= 10) ? value : nil
+    }
+    guard let root = number() else { return nil }
+    var segments: [Segment] = []
+    while k < text.count {
+      guard text[k] == UInt8(ascii: "/") else { return nil }
+      k += 1
+      guard let round = number(), k < text.count, text[k] == UInt8(ascii: "-") else { return nil }
+      k += 1
+      guard let position = number() else { return nil }
+      segments.append(Segment(round: round, position: position))
+    }
+    self.init(root: root, segments: segments)
+  }
+
   public var description: String {
     ([String(root)] + segments.map { "\($0.round)-\($0.position)" }).joined(separator: "/")
   }
@@ -87,9 +113,13 @@ public struct TreeIndexPath: Sendable, Hashable, CustomStringConvertible {
 public func groupKey(uid: String) -> String {
   var key = Substring(uid)
   if let hash = key.firstIndex(of: "#") { key = key[..<hash] }
-  let parts = key.split(separator: "_", omittingEmptySubsequences: false)
-  if parts.count >= 3, Int(parts[parts.count - 1]) != nil, Int(parts[parts.count - 2]) != nil {
-    return parts.dropLast(2).joined(separator: "_")
+  // `…_{session}_{index}`: the last two `_`-separated parts are integers (found from the end, not
+  // by splitting: this runs for every line of a dump).
+  guard let last = key.lastIndex(of: "_"), Int(key[key.index(after: last)...]) != nil else {
+    return String(key)
   }
-  return String(key)
+  let rest = key[..<last]
+  guard let session = rest.lastIndex(of: "_"), Int(rest[rest.index(after: session)...]) != nil
+  else { return String(key) }
+  return String(rest[..<session])
 }
