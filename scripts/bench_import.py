@@ -97,6 +97,7 @@ def main():
                             capture_output=True, text=True, check=True).stdout.strip() + "/treepo"
     out = args.dir.rstrip("/") + ".trace.jsonl"
     treepo, python, treepo_cpu, python_cpu = [], [], [], []
+    print(f"load average (1, 5, 15 min) at the start: {os.getloadavg()}", flush=True)
     for _ in range(args.runs):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
@@ -109,6 +110,7 @@ def main():
         python.append(time.perf_counter() - t)
         python_cpu.append(time.process_time() - c)
     mb = size / 1e6
+    print(f"load average (1, 5, 15 min) at the end: {os.getloadavg()}")
     print(f"dump: {mb:.0f} MB in {args.dir}; trace written: {os.path.getsize(out) / 1e6:.0f} MB")
     for name, wall, cpu in (("treepo import verl", treepo, treepo_cpu), ("python json.loads", python, python_cpu)):
         w, c = statistics.median(wall), statistics.median(cpu)
