@@ -53,7 +53,9 @@ extension Explorer {
     case .previousPrompt: switchPrompt(by: -1)
     case .nextPrompt: switchPrompt(by: 1)
     case .nextNode, .previousNode:
-      if state.focus == .batch {
+      if state.focus == .steps {
+        moveStep(by: action == .nextNode ? 1 : -1)
+      } else if state.focus == .batch {
         switchPrompt(by: action == .nextNode ? 1 : -1)
       } else {
         moveInRows(by: action == .nextNode ? 1 : -1)
@@ -74,18 +76,21 @@ extension Explorer {
     case .scrollUp, .scrollDown: scroll(by: action == .scrollUp ? -3 : 3)
     case .select: break
     case .search: state.search.draft = ""
-    case .nextMatch: jumpToMatch(forward: true)
-    case .previousMatch: jumpToMatch(forward: false)
+    case .nextMatch: isRun ? runJumpToMatch(forward: true) : jumpToMatch(forward: true)
+    case .previousMatch: isRun ? runJumpToMatch(forward: false) : jumpToMatch(forward: false)
     case .cycleColouring:
       let all = Colouring.allCases
       state.colouring = all[(all.firstIndex(of: state.colouring)! + 1) % all.count]
-    case .switchFocus: state.focus = state.focus == .tree ? .batch : .tree
+    case .switchFocus:
+      let cycle: [Focus] = isRun ? [.tree, .batch, .steps] : [.tree, .batch]
+      state.focus = cycle[((cycle.firstIndex(of: state.focus) ?? 0) + 1) % cycle.count]
     case .eventBack: seek { $0.position - 1 }
     case .eventForward: seek { $0.position + 1 }
     case .roundBack: seek { $0.previousRoundMark }
     case .roundForward: seek { $0.nextRoundMark }
     case .timelineStart: seek { _ in 0 }
     case .timelineEnd: seek { $0.events.count }
+    case .previousStep, .nextStep, .cycleSort, .flipSort, .cycleFilter: performRun(action)
     }
     return []
   }
@@ -113,6 +118,7 @@ extension Explorer {
   }
 
   private mutating func switchPrompt(by delta: Int) {
+    if isRun { return moveInBatch(by: delta) }
     let count = store.current?.prompts.count ?? 0
     guard count > 0 else { return }
     state.promptPosition = min(max(0, state.promptPosition + delta), count - 1)
@@ -149,7 +155,13 @@ extension Explorer {
     case .enter:
       state.search.draft = nil
       state.search.query = draft
-      if !draft.isEmpty { jumpToMatch(forward: true, includeCurrent: true) }
+      if !draft.isEmpty {
+        if isRun {
+          runJumpToMatch(forward: true, includeCurrent: true)
+        } else {
+          jumpToMatch(forward: true, includeCurrent: true)
+        }
+      }
       keepSelectionVisible()
       return []
     case .control("c"):
@@ -264,7 +276,7 @@ extension Explorer {
   }
 
   private mutating func click(x: Int, y: Int) {
-    let layout = ExplorerLayout(size: state.viewSize)
+    let layout = layout(for: state.viewSize)
     guard !layout.tooSmall else { return }
     if layout.tree.inner.contains(x: x, y: y) {
       state.focus = .tree
@@ -275,17 +287,24 @@ extension Explorer {
       state.focus = .batch
       let first = batchFirstRow(height: layout.batch.inner.height)
       let i = first + (y - layout.batch.inner.y)
-      if let count = store.current?.prompts.count, i < count {
-        state.promptPosition = i
+      let order = batchOrder
+      if i < order.count {
+        state.promptPosition = order[i]
         state.treeScroll = 0
       }
+    } else if layout.steps.inner.contains(x: x, y: y), let run {
+      state.focus = .steps
+      let i = run.stepScroll + (y - layout.steps.inner.y - 1)
+      if y > layout.steps.inner.y, run.steps.indices.contains(i), i != run.step { showStep(i) }
     }
   }
 
   /// First prompt shown in the Batch pane: the current prompt in view.
   func batchFirstRow(height: Int) -> Int {
-    let count = store.current?.prompts.count ?? 0
+    let order = batchOrder
+    let count = order.count
     guard height > 0, count > height else { return 0 }
-    return min(max(0, state.promptPosition - height / 2), count - height)
+    let here = order.firstIndex(of: state.promptPosition) ?? 0
+    return min(max(0, here - height / 2), count - height)
   }
 }

@@ -6,7 +6,7 @@ import TreePOTrace
 extension Explorer {
   public func render(size: Size) -> CellGrid {
     var grid = CellGrid(size: size)
-    let layout = ExplorerLayout(size: size, prompts: rollout?.prompts.count ?? 8)
+    let layout = layout(for: size)
     if layout.tooSmall {
       let need = ExplorerLayout.minimumSize
       let text =
@@ -18,9 +18,16 @@ extension Explorer {
       return grid.withColorDepth(colorDepth)
     }
     TreePane(explorer: self).render(in: layout.tree, into: &grid)
-    BatchPane(explorer: self).render(in: layout.batch, into: &grid)
+    if isRun {
+      StepListPane(explorer: self).render(in: layout.steps, into: &grid)
+      BatchListPane(explorer: self).render(in: layout.batch, into: &grid)
+    } else {
+      BatchPane(explorer: self).render(in: layout.batch, into: &grid)
+    }
     DetailPane(explorer: self).render(in: layout.detail, into: &grid)
-    ComputePane(explorer: self).render(in: layout.compute, into: &grid)
+    if !layout.compute.isEmpty {
+      ComputePane(explorer: self).render(in: layout.compute, into: &grid)
+    }
     if !layout.training.isEmpty {
       TrainingPane(explorer: self).render(in: layout.training, into: &grid)
     }

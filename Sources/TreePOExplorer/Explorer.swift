@@ -14,6 +14,9 @@ public struct Explorer: Sendable {
   public var state = ExplorerState()
   /// Replay only: the events and the position in them.
   public internal(set) var timeline: Timeline?
+  /// A run of several steps (`Explorer.run(index:)`): the step index and the batch list's order;
+  /// the timeline holds the shown step.
+  public internal(set) var run: RunState?
   public let header: TraceHeader?
   public var colorDepth: ColorDepth
   /// The run's settings in verl's names (`actor.optim.lr`, …): the trace header's config in

@@ -11,6 +11,8 @@ public struct ExplorerLayout: Sendable, Equatable {
   public var detail = Rect(x: 0, y: 0, width: 0, height: 0)
   public var compute = Rect(x: 0, y: 0, width: 0, height: 0)
   public var training = Rect(x: 0, y: 0, width: 0, height: 0)
+  /// A run's step list (empty for a single trace; see `ExplorerLayout+Run.swift`).
+  public var steps = Rect(x: 0, y: 0, width: 0, height: 0)
   public var path = Rect(x: 0, y: 0, width: 0, height: 0)
   public var status = Rect(x: 0, y: 0, width: 0, height: 0)
 

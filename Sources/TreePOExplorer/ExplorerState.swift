@@ -18,6 +18,8 @@ public enum Colouring: String, Sendable, CaseIterable {
 
 public enum Focus: String, Sendable, CaseIterable {
   case tree, batch
+  /// A run's step list.
+  case steps
 }
 
 public enum ExplorerModeName: String, Sendable {

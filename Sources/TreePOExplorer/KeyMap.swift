@@ -10,6 +10,7 @@ public enum Action: String, Sendable, CaseIterable {
   case toggleFold, top, bottom, pageUp, pageDown, scrollUp, scrollDown, select
   case search, nextMatch, previousMatch, cycleColouring, switchFocus
   case eventBack, eventForward, roundBack, roundForward, timelineStart, timelineEnd
+  case previousStep, nextStep, cycleSort, flipSort, cycleFilter
   case help, cancel, redraw, quit
 }
 
@@ -41,7 +42,7 @@ public struct KeyBinding: Sendable {
 }
 
 public enum KeyMap {
-  public static let groups = ["Engine", "Tree", "View", "Replay", "General"]
+  public static let groups = ["Engine", "Tree", "View", "Replay", "Run", "General"]
 
   private static let liveOnly: @Sendable (Explorer) -> String? = {
     $0.isReplay ? "not available in replay" : nil
@@ -50,7 +51,10 @@ public enum KeyMap {
     $0.isReplay ? nil : "only in replay (treepo replay FILE)"
   }
 
-  public static let bindings: [KeyBinding] = [
+  /// Every binding: a run's first (in a run `[` `]` move between steps, not prompts).
+  public static let bindings: [KeyBinding] = runBindings + table
+
+  static let table: [KeyBinding] = [
     // Replay
     KeyBinding(
       [.character("<"), .character(",")], "< ,", .eventBack, "one event back", group: "Replay",
@@ -107,8 +111,12 @@ public enum KeyMap {
         return nil
       }),
     // Tree
-    KeyBinding([.character("[")], "[", .previousPrompt, "previous prompt", group: "Tree"),
-    KeyBinding([.character("]")], "]", .nextPrompt, "next prompt", group: "Tree"),
+    KeyBinding(
+      [.character("[")], "[", .previousPrompt, "previous prompt", group: "Tree",
+      availability: "a run", whyDisabled: notInRun),
+    KeyBinding(
+      [.character("]")], "]", .nextPrompt, "next prompt", group: "Tree", availability: "a run",
+      whyDisabled: notInRun),
     KeyBinding([.character("h"), .left], "h ←", .parent, "parent", group: "Tree"),
     KeyBinding([.character("l"), .right], "l →", .child, "first child", group: "Tree"),
     KeyBinding([.character("j"), .down], "j ↓", .nextNode, "next visible node", group: "Tree"),
@@ -131,13 +139,21 @@ public enum KeyMap {
     KeyBinding([.scrollUp], "wheel ↑", .scrollUp, "scroll the tree up", group: "Tree"),
     KeyBinding([.scrollDown], "wheel ↓", .scrollDown, "scroll the tree down", group: "Tree"),
     // View
-    KeyBinding([.character("/")], "/", .search, "search node text", group: "View"),
-    KeyBinding([.character("n")], "n", .nextMatch, "next match", group: "View"),
-    KeyBinding([.character("N")], "N", .previousMatch, "previous match", group: "View"),
+    KeyBinding(
+      [.character("/")], "/", .search,
+      "search node text (a run: prompts, responses of the step)", group: "View"),
+    KeyBinding(
+      [.character("n")], "n", .nextMatch, "next match (in a run: on into the next steps)",
+      group: "View"),
+    KeyBinding(
+      [.character("N")], "N", .previousMatch, "previous match (in a run: back through the steps)",
+      group: "View"),
     KeyBinding(
       [.character("c")], "c", .cycleColouring, "colour by entropy / probability / advantage",
       group: "View"),
-    KeyBinding([.tab, .backTab], "Tab", .switchFocus, "switch focus tree / batch", group: "View"),
+    KeyBinding(
+      [.tab, .backTab], "Tab", .switchFocus, "switch focus tree / batch (/ steps in a run)",
+      group: "View"),
     // General
     KeyBinding([.character("?")], "?", .help, "show / hide this help", group: "General"),
     KeyBinding([.escape], "Esc", .cancel, "cancel (search, help, message)", group: "General"),

@@ -31,6 +31,22 @@ public struct TraceReader {
   private let lines: TraceLineSource
   private var document = JSONDocument()
   private var structure = TraceStructure()
+  /// Reading stops at the line that starts here (one step of a run; see `RunIndex`).
+  private var endOffset = Int.max
+
+  /// Reads the lines in `start..<end` of a trace whose header was read before (one step of a
+  /// run); line numbers count on from `lineNumber`, the line before `start`.
+  init(
+    url: URL, header: TraceHeader, start: Int, end: Int, lineNumber: Int,
+    maxLineBytes: Int = TraceReader.defaultMaxLineBytes
+  ) throws {
+    self.url = url
+    self.header = header
+    self.strict = true
+    self.lineNumber = lineNumber
+    self.endOffset = end
+    lines = try TraceLineSource(path: url.path, maxLineBytes: maxLineBytes, offset: start)
+  }
 
   public init(url: URL, strict: Bool = true, maxLineBytes: Int = TraceReader.defaultMaxLineBytes)
     throws
@@ -69,7 +85,7 @@ public struct TraceReader {
 
   /// The next event, or nil at the end of the file.
   public mutating func next() throws -> TreeEvent? {
-    while let line = try lines.nextLine() {
+    while let line = try lines.nextLine(), line.offset < endOffset {
       lineNumber += 1
       lineOffset = line.offset
       if let event = try event(of: line) { return event }

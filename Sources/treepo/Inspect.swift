@@ -30,7 +30,7 @@ extension Treepo {
     }
 
     func run() throws {
-      let files = try Self.traceFiles(at: path)
+      let files = Self.traceFiles(at: path)
       let summaries = files.map { TraceSummary.of($0) }
       var total = TraceSummary(path: path)
       total.header = summaries.first?.header
@@ -59,27 +59,7 @@ extension Treepo {
 
     /// A file, or a folder's *.jsonl (else its traces/*.jsonl), in step order (step_2 before
     /// step_10).
-    static func traceFiles(at path: String) throws -> [URL] {
-      var isDirectory: ObjCBool = false
-      guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return [] }
-      let url = URL(fileURLWithPath: path)
-      guard isDirectory.boolValue else { return [url] }
-      for folder in [url, url.appendingPathComponent("traces")] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-        let traces = names.filter { $0.hasSuffix(".jsonl") }
-        if !traces.isEmpty {
-          return traces.sorted { stepOrder($0) < stepOrder($1) }.map {
-            folder.appendingPathComponent($0)
-          }
-        }
-      }
-      return []
-    }
-
-    private static func stepOrder(_ name: String) -> (Int, String) {
-      let digits = name.reversed().drop { !$0.isNumber }.prefix { $0.isNumber }
-      return (Int(String(digits.reversed())) ?? -1, name)
-    }
+    static func traceFiles(at path: String) -> [URL] { TraceFiles.list(at: path) }
 
     static func oneLine(_ s: TraceSummary) -> String {
       let status = s.isValid ? "valid" : "\(s.problemCount) problem(s)"

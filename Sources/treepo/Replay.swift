@@ -4,24 +4,48 @@ import TreePOEngine
 import TreePOExplorer
 
 extension Treepo {
-  /// `treepo replay FILE|DIR`: the explorer over a saved trace (or a run's step traces, one after
-  /// another), scrubbable event by event.
+  /// `treepo replay FILE|DIR [--follow]`: the explorer over a saved trace, scrubbable event by
+  /// event; over a run of several steps (a folder of step traces or a multi-step trace) with a
+  /// step list and a sortable batch list, each step read from disk when shown.
   struct Replay: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Open a saved trace in the explorer (step through it with < > { } Home End).")
+      abstract: "Open a saved trace or a whole run in the explorer (steps with [ ], events with "
+        + "< > { } Home End).")
 
     @Argument(
       help: ArgumentHelp(
         "A trace file written by `treepo sample`, `treepo train`, `treepo import` or the "
           + "explorer's `s`; or a folder of step traces (its *.jsonl, else its traces/), "
-          + "replayed in step order.", valueName: "file-or-dir"))
+          + "browsed step by step.", valueName: "file-or-dir"))
     var file: String
+
+    @Flag(
+      help: ArgumentHelp(
+        "Follow a trace (or folder) a training run is still writing: new steps appear as they "
+          + "are written; a half-written last line is waited for."))
+    var follow = false
 
     @OptionGroup var screen: ScreenOptions
 
     func run() throws {
-      // Read the whole file before the screen opens: a bad file is one sentence on stderr and
-      // the terminal is never touched.
+      // Index (or read) before the screen opens: a bad file is one sentence on stderr and the
+      // terminal is never touched.
+      let index = try RunIndex(path: file, follow: follow)
+      guard follow || index.steps.count > 1 else { return try replayOne() }
+      try ScreenSession.run(options: screen) { terminal, wake in
+        var explorer = Explorer.run(index: index, colorDepth: terminal.colorSupport.depth)
+        if let warning = index.warnings.first { explorer.setMessage(warning) }
+        var loop = TerminalLoop(screen: explorer, terminal: terminal, wake: wake)
+        if follow { loop.tick = { $0.followRun() } }
+        return loop.run()
+      }
+      for warning in index.warnings {
+        FileHandle.standardError.write(Data("\(warning)\n".utf8))
+      }
+    }
+
+    /// One step (or none): the whole trace in memory, scrubbable event by event.
+    private func replayOne() throws {
       let trace = try Self.load(file)
       try ScreenSession.run(options: screen) { terminal, wake in
         var explorer = Explorer(
@@ -39,11 +63,7 @@ extension Treepo {
     /// spawned twice or under a missing parent is left out and shown as a warning; a line that is
     /// not an event, or a file that is not a trace, is one sentence.
     static func load(_ path: String) throws -> Trace {
-      var isDirectory: ObjCBool = false
-      guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
-        isDirectory.boolValue
-      else { return try Trace.load(URL(fileURLWithPath: path), leavingOutTreeProblems: true) }
-      let files = try Inspect.traceFiles(at: path)
+      let files = TraceFiles.list(at: path)
       guard let first = files.first else {
         throw TraceError("\(path) has no trace files (*.jsonl), nor a traces/ folder with some.")
       }

@@ -3,7 +3,7 @@ import Testing
 
 /// `treepo import verl` on the TreePO-fork fixture folder (Tests/TreePOEngineTests/Fixtures/import,
 /// written by scripts/make_import_fixtures.py), then `treepo replay` of the result: the rebuilt tree
-/// is drawn, fallback marks included.
+/// is drawn, fallback marks included, and its steps are browsable.
 @Suite struct ImportReplayTests {
   @Test func importedTreeOpensInReplay() throws {
     let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -21,14 +21,15 @@ import Testing
     #expect(output.contains("2.jsonl: line 6 is cut short"))
     let session = try TmuxSession(["replay", out], width: 120, height: 40)
     defer { session.close() }
-    try session.waitForText("rollout 5")
-    // Home, then two rounds: the first step's tree (rollout 1) is complete.
-    try session.send("Home", "}", "}")
+    // Three steps (1, 2, 5): a run, opened at its first step's complete tree.
+    try session.waitForText("step 1 (1/3)")
     // Polled until the whole tree is drawn (a loaded machine can catch a frame half-painted).
     let screen = try session.waitForScreen("the first step's tree") {
       $0.contains("11 nodes · 6 paths") && $0.contains("Then y=4.") && $0.contains("Done 3.")
     }
     #expect(screen.contains("↺ Thus 5!!"), "the fallback path hangs from the cut node")
-    #expect(screen.contains("rollout 1 tree"))
+    #expect(screen.contains("Steps · 3"))
+    try session.send("]", "]")
+    try session.waitForText("step 5 (3/3)")
   }
 }

@@ -30,6 +30,9 @@ struct StatusBar {
       if let id = explorer.selectedNode { here += " · node \(id)" }
       parts.append(here)
     }
+    if let run = explorer.run, !run.steps.isEmpty {
+      parts.append("step \(run.steps[run.step].summary.rollout) (\(run.step + 1)/\(run.steps.count))")
+    }
     if let timeline = explorer.timeline {
       var t = "event \(grouped(timeline.position))/\(grouped(timeline.events.count))"
       if let round = explorer.rollout?.round { t += " · round \(round)" }

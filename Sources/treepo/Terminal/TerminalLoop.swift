@@ -37,6 +37,10 @@ struct TerminalLoop<Screen: ExplorerScreen> {
   var engine: LiveEngine?
   /// Writes the trace so far and returns its path (live mode); nil in replay.
   var saveTrace: (() throws -> String)?
+  /// Called every `tickMs` (and on every wake-up) when set; true means redraw (`replay --follow`
+  /// polls the trace's size this way).
+  var tick: ((inout Screen) -> Bool)?
+  var tickMs: Int32 = 250
   private var quitRequested = false
 
   init(
@@ -57,12 +61,12 @@ struct TerminalLoop<Screen: ExplorerScreen> {
     screen.resize(terminal.size)
     terminal.draw(screen.render(size: terminal.size))
     while true {
-      let wakeup = wake.wait()
+      let wakeup = wake.wait(timeoutMs: tick == nil ? -1 : tickMs)
       if let signal = wakeup.signals.first(where: { $0 != SIGWINCH }) {
         engine?.shutdown()
         return 128 + signal
       }
-      var dirty = false
+      var dirty = tick?(&screen) ?? false
       for input in terminal.readInput() {
         dirty = true
         switch input {
