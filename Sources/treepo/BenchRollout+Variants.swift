@@ -3,7 +3,8 @@
 // An entry is `policy[:threshold[:cut[:w]]]` followed by any of `+step` (tree_segment_boundary =
 // step), `+distinct` (tree_distinct_siblings), `+fork` (tree_branch_position = max-entropy, with
 // tree_max_depth doubled: a fork inside a segment adds a node to the path) and `+seg=N`
-// (tree_max_token_per_step = N, the cap of a step-aligned segment), e.g.
+// (tree_max_token_per_step = N, the cap of a step-aligned segment) and `+tau=T`
+// (tree_div_temperature = T, the softmax temperature of the entropy policies), e.g.
 // `fixed+step+seg=10+distinct`, `branch-entropy+fork`.
 
 import ArgumentParser
@@ -25,10 +26,12 @@ extension Treepo.BenchRollout {
           config.maxDepth *= 2
         } else if rule.hasPrefix("seg="), let s = Int(rule.dropFirst(4)), s >= 1 {
           config.segmentLength = s
+        } else if rule.hasPrefix("tau="), let t = Float(rule.dropFirst(4)), t > 0, t.isFinite {
+          config.divergenceTemperature = t
         } else {
           throw ValidationError(
             "--variants: \"\(rule)\" in \"\(entry)\" is not a rule (step, distinct, fork, seg=N "
-              + "with N ≥ 1)")
+              + "with N ≥ 1, tau=T with T > 0)")
         }
       }
       return Variant(label: String(entry), config: config)

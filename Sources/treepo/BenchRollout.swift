@@ -17,7 +17,8 @@ extension Treepo {
         entropy-gated:0.3:entropy, entropy-gated:0.3:entropy:3, fixed:::4; then rules joined by \
         +: step (tree_segment_boundary=step), distinct (tree_distinct_siblings), fork \
         (tree_branch_position=max-entropy, tree_max_depth doubled), seg=N (the segment length, a \
-        step segment's cap), e.g. fixed+step+seg=10+distinct, branch-entropy+fork. --seed s seeds \
+        step segment's cap), tau=T (tree_div_temperature), e.g. fixed+step+seg=10+distinct, \
+        branch-entropy+fork+tau=0.25. --seed s seeds \
         the rollouts (s + repeat) and draws the held-out problems s·prompts ..< (s+1)·prompts \
         (seed 0: the first ones). --json prints one JSON object per variant per line instead of \
         the table.
@@ -30,9 +31,7 @@ extension Treepo {
     @Option(help: "Repeats (each with its own seed); medians are reported.")
     var repeats = 3
     @Option(
-      help:
-        "Tree variants, comma-separated: policy[:threshold[:cut[:w]]][+step|+distinct|+fork|+seg=N]."
-    )
+      help: "Tree variants, comma-separated: policy[:threshold[:cut[:w]]][+rule…]; see above.")
     var variants = "fixed,entropy,entropy-gated"
     @Flag(help: "One JSON object per variant per line (medians, ratios and deltas to flat).")
     var json = false

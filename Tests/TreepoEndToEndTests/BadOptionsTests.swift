@@ -29,6 +29,16 @@ private func expectRefused(_ arguments: [String], saying sentence: String) throw
       arguments, saying: "\(flag) is outside the countdown sizes 2-6 (numbers per problem).")
   }
 
+  /// bench rollout's variant rules (issue 13): an unknown or out-of-range rule is named.
+  @Test(arguments: ["fixed+tau=0", "branch-entropy+fork+bogus", "fixed+seg=0"])
+  func badVariantRulesAreRefused(entry: String) throws {
+    let rule = String(entry.split(separator: "+").last!)
+    try expectRefused(
+      ["bench", "rollout", "--variants", entry],
+      saying: "--variants: \"\(rule)\" in \"\(entry)\" is not a rule (step, distinct, fork, seg=N "
+        + "with N ≥ 1, tau=T with T > 0)")
+  }
+
   @Test func chainAcceptsItsOwnLargerSizesButNotMore() throws {
     try expectRefused(
       ["sample", "--task", "chain", "--sizes", "9"],
