@@ -88,4 +88,25 @@ import Testing
       #expect(copy.withUTF8 { TreeIndexPath(digits: $0) } == nil, "\(loose)")
     }
   }
+
+  @Test func groupKeyFromBytesAgreesWithTheTextVersion() {
+    let uids = [
+      "9f2c_0_3", "a_b_1_2", "u7#1-0#2-3", "plain_uid", "00010002_0_15", "x__1", "x_1_", "_1_2",
+      "a_+1_2", "a_1_-2", "a_1_2#x_3_4", "a_1234567890123456789_2", "a_1_99999999999999999999",
+      "a_b_c", "a_1_b", "é_1_2", "a_1_2é", "", "_", "__", "a#_1_2", "a_1_2#",
+    ]
+    var decided = 0
+    for uid in uids {
+      var copy = uid
+      let fromBytes = copy.withUTF8 { groupKey(asciiUID: $0) }
+      if let fromBytes {
+        decided += 1
+        #expect(fromBytes == groupKey(uid: uid), "\(uid)")
+      }
+      let line = #"{"input": "p", "output": "o", "uid": "\#(uid)"}"#
+      let samples = (try? read([Array(line.utf8)]))?.0
+      #expect(samples?.first?.group == groupKey(uid: uid), "\(uid)")
+    }
+    #expect(decided >= 15, "the byte reader decides the usual uids itself")
+  }
 }

@@ -123,3 +123,38 @@ public func groupKey(uid: String) -> String {
   else { return String(key) }
   return String(rest[..<session])
 }
+
+/// `groupKey(uid:)` for the usual uid, read from its UTF-8 without making a String of the whole:
+/// nil when the answer needs the String version (non-ASCII, where `_` and `#` count as
+/// characters; or a part with a sign or too many digits for a quick check).
+func groupKey(asciiUID raw: UnsafeBufferPointer<UInt8>) -> String? {
+  var end = raw.count
+  for k in 0..<raw.count {
+    if raw[k] >= 0x80 { return nil }
+    if raw[k] == UInt8(ascii: "#") && end == raw.count { end = k }
+  }
+  /// true: 1–18 digits (an Int); false: surely not an Int; nil: ask `Int(_:)`.
+  func isInteger(_ from: Int, _ to: Int) -> Bool? {
+    guard to > from else { return false }
+    var sure = to - from <= 18
+    for k in from..<to {
+      let b = raw[k]
+      if b == UInt8(ascii: "+") || b == UInt8(ascii: "-") {
+        sure = false
+      } else if b &- UInt8(ascii: "0") >= 10 {
+        return false
+      }
+    }
+    return sure ? true : nil
+  }
+  func text(_ to: Int) -> String {
+    String(decoding: UnsafeBufferPointer(rebasing: raw[0..<to]), as: UTF8.self)
+  }
+  guard let last = raw[0..<end].lastIndex(of: UInt8(ascii: "_")) else { return text(end) }
+  guard let lastIsInteger = isInteger(last + 1, end) else { return nil }
+  guard lastIsInteger, let session = raw[0..<last].lastIndex(of: UInt8(ascii: "_")) else {
+    return text(end)
+  }
+  guard let sessionIsInteger = isInteger(session + 1, last) else { return nil }
+  return sessionIsInteger ? text(session) : text(end)
+}

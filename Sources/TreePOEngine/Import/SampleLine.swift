@@ -50,7 +50,7 @@ extension RolloutSample {
     sample.promptIds = try f.optionalInts("prompt_ids") ?? []
     sample.responseIds = try f.optionalInts("response_ids")
     if format == .verl {
-      if let uid = try f.optionalString("uid") { sample.group = groupKey(uid: uid) }
+      if let key = try f.optionalGroupKey("uid") { sample.group = key }
     } else if let group = f.present("group") {
       if document.kind(group) == .string {
         sample.group = document.string(group)
@@ -135,6 +135,17 @@ private struct LineFields {
       throw SampleLineError(reason: "has a \"\(key)\" that is \(typeName(v)), not a string")
     }
     return document.string(v)
+  }
+
+  /// The group of verl's `uid`; the usual (ASCII) uid is read from its bytes.
+  func optionalGroupKey(_ key: String) throws(SampleLineError) -> String? {
+    guard let v = present(key) else { return nil }
+    if document.kind(v) == .string,
+      let group = document.withRawString(v, { $1 ? nil : groupKey(asciiUID: $0) })
+    {
+      return group
+    }
+    return try optionalString(key).map { groupKey(uid: $0) }
   }
 
   /// TreePO's path; the usual form is read from the bytes without making a String.

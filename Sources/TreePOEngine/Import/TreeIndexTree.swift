@@ -15,20 +15,51 @@ enum TreeIndexTree {
   static func shape(_ samples: [RolloutSample]) -> Shape? {
     guard !samples.isEmpty, samples.allSatisfy({ $0.treeIndex != nil }) else { return nil }
     var shape = Shape(method: "tree_idx")
-    typealias Key = [TreeIndexPath.Segment]
-    // Parents before children, siblings in round-position order.
-    var keys = Set<Key>()
+    typealias Segment = TreeIndexPath.Segment
+    // A trie of the path prefixes (prefix k = node k; 0 is the root), one edge per segment.
+    struct Edge: Hashable {
+      var parent: Int
+      var segment: Segment
+    }
+    var edges: [Edge: Int] = [:]
+    var kids: [[Int]] = [[]]
+    var segmentOf: [Segment] = [Segment(round: 0, position: 0)]
+    var prefixPaths: [[Int]] = []
+    prefixPaths.reserveCapacity(samples.count)
     for s in samples {
-      let segments = s.treeIndex!.segments
-      for k in segments.indices { keys.insert(Array(segments[...k])) }
+      var at = 0
+      var path: [Int] = []
+      for segment in s.treeIndex!.segments {
+        let edge = Edge(parent: at, segment: segment)
+        if let next = edges[edge] {
+          at = next
+        } else {
+          edges[edge] = kids.count
+          kids[at].append(kids.count)
+          kids.append([])
+          segmentOf.append(segment)
+          at = kids.count - 1
+        }
+        path.append(at)
+      }
+      prefixPaths.append(path)
     }
-    let ordered = keys.sorted { a, b in
-      a.count != b.count ? a.count < b.count : a.lexicographicallyPrecedes(b)
-    }
-    var index: [Key: Int] = [[]: 0]
-    for key in ordered {
-      let parent = index[Array(key.dropLast())]!
-      index[key] = shape.add(parent: parent, reason: key.count == 1 ? .initial : .divergence)
+    // Parents before children, siblings in round-position order: level by level, each level's
+    // children taken in their parents' order (the order of the paths sorted by length, then
+    // segment by segment).
+    var index = [Int](repeating: 0, count: kids.count)
+    var level = [0]
+    var depth = 0
+    while !level.isEmpty {
+      depth += 1
+      var next: [Int] = []
+      for prefix in level {
+        for kid in kids[prefix].sorted(by: { segmentOf[$0] < segmentOf[$1] }) {
+          index[kid] = shape.add(parent: index[prefix], reason: depth == 1 ? .initial : .divergence)
+          next.append(kid)
+        }
+      }
+      level = next
     }
     // Paths with one count per segment first: they measure segments as decoded.
     let order = samples.indices.sorted { a, b in
@@ -38,8 +69,7 @@ enum TreeIndexTree {
     }
     var length = [Int?](repeating: nil, count: shape.nodes.count)
     for s in order {
-      let segments = samples[s].treeIndex!.segments
-      let path = (0..<segments.count).map { index[Array(segments[...$0])]! }
+      let path = prefixPaths[s].map { index[$0] }
       for node in [0] + path { shape.nodes[node].members.append(s) }
       shape.nodes[path.last ?? 0].endsHere.append(s)
       guard let counts = samples[s].tokenCounts, counts.count >= path.count else { continue }
