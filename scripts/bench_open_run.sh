@@ -18,6 +18,7 @@ scratch=$(mktemp -d)
 trap 'tmux -L "$socket" kill-server 2>/dev/null || true; rm -rf "$scratch"' EXIT
 times=()
 rss=()
+cpus=()
 for i in $(seq "$runs"); do
   rm -f "$scratch/time.txt"
   start=$(date +%s.%N)
@@ -32,11 +33,16 @@ for i in $(seq "$runs"); do
   tmux -L "$socket" kill-server
   seconds=$(echo "$end - $start" | bc -l)
   kb=$(awk -F': ' '/Maximum resident/ {print $2}' "$scratch/time.txt")
-  printf 'run %d: first screen %.2f s, peak RSS %d MB\n' "$i" "$seconds" "$((kb / 1024))"
+  cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$scratch/time.txt")
+  printf 'run %d: first screen %.2f s, peak RSS %d MB, CPU (user+sys, whole process) %.2f s\n' \
+    "$i" "$seconds" "$((kb / 1024))" "$cpu"
   times+=("$seconds")
   rss+=("$((kb / 1024))")
+  cpus+=("$cpu")
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 size=$(du -sb "$run" | cut -f1)
-printf 'run: %s (%d MB); median first screen %.2f s, median peak RSS %s MB (of %d runs)\n' \
-  "$run" "$((size / 1000000))" "$(median "${times[@]}")" "$(median "${rss[@]}")" "$runs"
+printf 'run: %s (%d MB); median first screen %.2f s, median peak RSS %s MB, median CPU %.2f s ' \
+  "$run" "$((size / 1000000))" "$(median "${times[@]}")" "$(median "${rss[@]}")" \
+  "$(median "${cpus[@]}")"
+printf '(of %d runs; load average %s)\n' "$runs" "$(cut -d' ' -f1-3 /proc/loadavg)"

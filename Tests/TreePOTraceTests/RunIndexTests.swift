@@ -60,7 +60,8 @@ private func split(_ events: [TreeEvent]) -> [[TreeEvent]] {
     let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").count
     let handle = try FileHandle(forWritingTo: url)
     handle.seekToEndOfFile()
-    handle.write(Data("{\"kind\":\"rollout_started\",\"rollout\":9,\"sam".utf8))
+    // Cut just before its `}`: a line the scan would otherwise read without a full parse.
+    handle.write(Data("{\"kind\":\"node_ended\",\"prompt\":0,\"node\":1,\"outcome\":\"finished\",\"reward\":1".utf8))
     try handle.close()
     let index = try RunIndex(path: url.path)
     #expect(index.steps == whole.steps)

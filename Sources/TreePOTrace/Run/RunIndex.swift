@@ -90,29 +90,34 @@ public struct RunIndex: Sendable {
     // Nothing new, or only more of a half-written line than last time: it can wait.
     guard size > p.offset, size != p.seenSize else { return false }
     p.seenSize = size
-    let lines = try TraceLineSource(
-      path: url.path, maxLineBytes: TraceReader.defaultMaxLineBytes, offset: p.offset)
     var document = JSONDocument()
     var changed = false
-    while let line = try lines.nextLine() {
-      if !line.terminated && follow { break }
-      let number = p.line + 1
-      let end = line.offset + line.bytes.count + (line.terminated ? 1 : 0)
-      guard !line.tooLong else {
-        throw TraceError(
-          "\(url.path): line \(number) is longer than \(TraceReader.defaultMaxLineBytes >> 20) "
-            + "MiB, the most a trace line may be.")
+    let maxLine = TraceReader.defaultMaxLineBytes
+    do {
+      try RunLines.scan(path: url.path, from: p.offset, maxLineBytes: maxLine) {
+        line, offset, terminated in
+        if !terminated && follow { return false }
+        let number = p.line + 1
+        let end = offset + line.count + (terminated ? 1 : 0)
+        if line.count > maxLine { throw RunLines.TooLong(offset: offset) }
+        var kept = true
+        if number == 1 {
+          if i > 0 { _ = try TraceReader(url: url) }  // the first file's header was read on open
+        } else {
+          kept = try index(
+            line, number: number, offset: offset, end: end, terminated: terminated, file: i,
+            document: &document)
+        }
+        p.line = number
+        p.offset = end
+        if kept, let last = steps.indices.last, steps[last].file == i { steps[last].end = end }
+        changed = true
+        return true
       }
-      var kept = true
-      if number == 1 {
-        if i > 0 { _ = try TraceReader(url: url) }  // the first file's header was read on open
-      } else {
-        kept = try index(line, number: number, end: end, file: i, document: &document)
-      }
-      p.line = number
-      p.offset = end
-      if kept, let last = steps.indices.last, steps[last].file == i { steps[last].end = end }
-      changed = true
+    } catch is RunLines.TooLong {
+      throw TraceError(
+        "\(url.path): line \(p.line + 1) is longer than \(maxLine >> 20) MiB, the most a trace "
+          + "line may be.")
     }
     progress[i] = p
     return changed
@@ -122,27 +127,30 @@ public struct RunIndex: Sendable {
   private static let passedOver: [[UInt8]] = [
     "node_spawned", "segment_decoded", "advantages_assigned", "fallback",
   ].map { Array("{\"kind\":\"\($0)\"".utf8) }
+  static let nodeEnded = Array("{\"kind\":\"node_ended\",".utf8)
 
   /// False for a truncated last line (skipped, and not part of any step).
   private mutating func index(
-    _ line: TraceLineSource.Line, number: Int, end: Int, file: Int, document: inout JSONDocument
+    _ line: UnsafeBufferPointer<UInt8>, number: Int, offset: Int, end: Int, terminated: Bool,
+    file: Int, document: inout JSONDocument
   ) throws -> Bool {
-    let bytes = line.bytes
-    let passed = bytes.withUnsafeBufferPointer { b -> Bool in
-      Self.passedOver.contains { prefix in
-        b.count >= prefix.count && memcmp(b.baseAddress!, prefix, prefix.count) == 0
+    // A last line without its newline may be cut short: it always gets the full parse.
+    if terminated, Self.passedOver.contains(where: { Self.starts(line, with: $0) }) { return true }
+    if terminated, Self.starts(line, with: Self.nodeEnded), let ended = Self.quickNodeEnded(line) {
+      if let last = steps.indices.last, steps[last].file == file {
+        steps[last].summary.count(.nodeEnded(ended))
       }
+      return true
     }
-    if passed { return true }
-    if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return true }
-    let path = files[file].path
+    if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return true }
     do throws(JSONParseError) {
-      try document.parse(bytes)
+      try document.parse(ArraySlice(line))
       guard document.kind(document.root) == .object else {
         throw JSONParseError(line: 1, column: 1, reason: "not an object")
       }
     } catch {
-      if !line.terminated {
+      let path = files[file].path
+      if !terminated {
         warnings.append(
           "\(path): line \(number) is truncated (no newline at the end of the file, not valid "
             + "JSON); skipped it.")
@@ -159,12 +167,13 @@ public struct RunIndex: Sendable {
       guard let decoded = try TreeEvent.decode(kind: kind, fields) else { return true }
       event = decoded
     } catch {
-      throw TraceError("\(path): line \(number) is not a valid event (\(error.reason)).")
+      throw TraceError(
+        "\(files[file].path): line \(number) is not a valid event (\(error.reason)).")
     }
     if case .rolloutStarted(let e) = event {
       steps.append(
         Step(
-          file: file, start: line.offset, end: end, line: number,
+          file: file, start: offset, end: end, line: number,
           summary: StepSummary(rollout: e.rollout)))
     }
     if let last = steps.indices.last, steps[last].file == file {
