@@ -43,7 +43,7 @@ public func truncated(_ s: String, to width: Int) -> String {
 }
 
 /// Text from the model made safe to draw: control characters become visible marks.
-public func printable(_ s: String) -> String {
+public func printable(_ s: some StringProtocol) -> String {
   var out = ""
   for c in s {
     switch c {

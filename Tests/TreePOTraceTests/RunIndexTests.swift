@@ -61,7 +61,8 @@ private func split(_ events: [TreeEvent]) -> [[TreeEvent]] {
     let handle = try FileHandle(forWritingTo: url)
     handle.seekToEndOfFile()
     // Cut just before its `}`: a line the scan would otherwise read without a full parse.
-    handle.write(Data("{\"kind\":\"node_ended\",\"prompt\":0,\"node\":1,\"outcome\":\"finished\",\"reward\":1".utf8))
+    let cut = "{\"kind\":\"node_ended\",\"prompt\":0,\"node\":1,\"outcome\":\"finished\",\"reward\":1"
+    handle.write(Data(cut.utf8))
     try handle.close()
     let index = try RunIndex(path: url.path)
     #expect(index.steps == whole.steps)

@@ -70,7 +70,8 @@ struct TreePane {
     } else if node.decodedInRound == nil {
       text = "…"
     } else {
-      text = printable(node.text)
+      // Only what the row can show: a segment of thousands of tokens costs no more than a short one.
+      text = printable(node.text.prefix(max(0, textEnd - x) + 1))
     }
     let textStyle =
       explorer.matches(node) ? Theme.match : node.status == .pruned ? Theme.dim : Style.plain
