@@ -61,7 +61,8 @@ private func split(_ events: [TreeEvent]) -> [[TreeEvent]] {
     let handle = try FileHandle(forWritingTo: url)
     handle.seekToEndOfFile()
     // Cut just before its `}`: a line the scan would otherwise read without a full parse.
-    let cut = "{\"kind\":\"node_ended\",\"prompt\":0,\"node\":1,\"outcome\":\"finished\",\"reward\":1"
+    let cut =
+      "{\"kind\":\"node_ended\",\"prompt\":0,\"node\":1," + "\"outcome\":\"finished\",\"reward\":1"
     handle.write(Data(cut.utf8))
     try handle.close()
     let index = try RunIndex(path: url.path)
