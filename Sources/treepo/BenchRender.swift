@@ -17,6 +17,9 @@ extension Treepo.Bench {
     @Option(help: "Events in the trace (at least).")
     var events = 100_000
 
+    @Option(help: "Tokens per segment of the rendered tree (real responses run to thousands).")
+    var segmentTokens = 6
+
     @Option(help: "Repeats; the median is reported.")
     var repeats = 50
 
@@ -26,6 +29,7 @@ extension Treepo.Bench {
     func validate() throws {
       try Check.atLeast("--nodes", nodes, 1)
       try Check.atLeast("--events", events, 1)
+      try Check.atLeast("--segment-tokens", segmentTokens, 1)
       try Check.atLeast("--repeats", repeats, 1)
       guard parseSize(size) != nil else {
         throw ValidationError("--size must look like 120x40, got \"\(size)\".")
@@ -40,7 +44,8 @@ extension Treepo.Bench {
       var count = 0
       repeat {
         tree = SyntheticTrace(
-          prompts: 1, width: 4 * divergence, maxDepth: 10, initialDivergence: divergence
+          prompts: 1, width: 4 * divergence, segmentLength: segmentTokens, maxDepth: 10,
+          initialDivergence: divergence
         ).events()
         count = tree.reduce(0) { n, e in if case .nodeSpawned = e { n + 1 } else { n } }
         divergence += divergence / 2
@@ -53,7 +58,8 @@ extension Treepo.Bench {
       let render = Timing.median(repeats) { _ = explorer.render(size: screen) }
       let flatten = Timing.median(repeats) { _ = explorer.rows }
       print(
-        "render \(screen.width)x\(screen.height), tree of \(count) nodes: \(render) "
+        "render \(screen.width)x\(screen.height), tree of \(count) nodes of \(segmentTokens) "
+          + "tokens each: \(render) "
           + "(flattening the tree: \(flatten)), median of \(repeats)")
 
       // A long trace: many rollouts of a 16-prompt batch.
