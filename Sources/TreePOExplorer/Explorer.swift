@@ -73,6 +73,11 @@ public struct Explorer: Sendable {
     if !busy && !running { state.trainingRequested = false }
   }
 
+  /// The train step under way (nil when none): the Training pane shows its phase, percent, ETA.
+  public mutating func setTrainProgress(_ progress: TrainProgressLine?) {
+    state.trainProgress = progress
+  }
+
   /// The terminal's size; mouse clicks, paging and scrolling use it. Call it on start and resize.
   public mutating func resize(_ size: Size) {
     state.viewSize = size

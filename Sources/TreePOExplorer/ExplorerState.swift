@@ -68,6 +68,8 @@ public struct ExplorerState: Sendable, Equatable {
   public var hasRun = false
   /// A train step was asked for and has not reported yet.
   public var trainingRequested = false
+  /// How far the train step under way is (live), shown in the Training pane.
+  public var trainProgress: TrainProgressLine?
   public var wantsQuit = false
   /// A train step changed the weights since they were last saved (live).
   public var weightsUnsaved = false
@@ -77,4 +79,20 @@ public struct ExplorerState: Sendable, Equatable {
   public var viewSize = Size(width: 100, height: 30)
 
   public init() {}
+}
+
+/// A train step's progress as the Training pane shows it: "update ▕████░░░░▏ 42% · 1m05s left".
+public struct TrainProgressLine: Sendable, Equatable {
+  public var phase: String
+  /// 0…1 of the step's work; nil while the batch is still being decoded.
+  public var fraction: Double?
+  public var elapsedSeconds: Double
+  public var etaSeconds: Double?
+
+  public init(phase: String, fraction: Double?, elapsedSeconds: Double, etaSeconds: Double?) {
+    self.phase = phase
+    self.fraction = fraction
+    self.elapsedSeconds = elapsedSeconds
+    self.etaSeconds = etaSeconds
+  }
 }

@@ -7,7 +7,7 @@ extension Treepo {
       abstract: "Measure engine, rollout and explorer speed (release build; medians of repeats).",
       subcommands: [
         Train.self, Decode.self, BenchRollout.self, Render.self, Load.self, Tokenize.self,
-        Memory.self, Tree.self,
+        Memory.self, Tree.self, PPO.self,
       ])
   }
 }

@@ -18,7 +18,7 @@ final class EngineRecorder: @unchecked Sendable {
 @Suite struct SessionTests {
   static func parts(
     n: Int = 4, prompts: [String] = ["1 2>", "3>"],
-    train: ((TreeSampler, Int) throws -> [TreeEvent])? = nil
+    train: EngineParts.TrainHook? = nil
   ) -> EngineParts {
     var config = RolloutConfig()
     config.n = n
@@ -84,7 +84,7 @@ final class EngineRecorder: @unchecked Sendable {
   @Test func aTrainStepGetsTheFinishedBatch() throws {
     let recorder = EngineRecorder()
     let s = session(recorder) {
-      Self.parts(n: 3) { sampler, step in
+      Self.parts(n: 3) { sampler, step, _ in
         // A stand-in trainer: reports what it was given.
         let t = sampler.trajectories
         return [

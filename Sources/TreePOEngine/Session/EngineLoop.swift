@@ -10,6 +10,9 @@ final class EngineLoop {
   var running = false
   var state = EngineStatus.State.idle
   var message: String? = nil
+  /// The train step under way, published with the status.
+  var training: TrainProgress? = nil
+  var lastProgressPublish = ContinuousClock.now
 
   init(parts: EngineParts, session: EngineSession) {
     self.parts = parts
@@ -112,9 +115,25 @@ final class EngineLoop {
     if sampler == nil { try startBatch() }
     guard let s = sampler else { return }
     state = .training
+    let start = ContinuousClock.now
+    training = TrainProgress(phase: .rollout, fraction: 0, elapsedSeconds: 0, etaSeconds: nil)
+    defer { training = nil }
     publish()
-    while !s.isDone { emit(try s.step()) }
-    emit(try trainer(s, trainSteps))
+    while !s.isDone {
+      emit(try s.step())
+      training?.elapsedSeconds = seconds(since: start)
+      publish()
+    }
+    emit(
+      try trainer(s, trainSteps) { progress in
+        self.training = progress
+        // At most ten statuses a second: a tiny model's micro-batches take microseconds.
+        let now = ContinuousClock.now
+        guard progress.fraction >= 1 || now - self.lastProgressPublish > .milliseconds(100)
+        else { return }
+        self.lastProgressPublish = now
+        self.publish()
+      })
     trainSteps += 1
   }
 
@@ -138,6 +157,6 @@ final class EngineLoop {
       EngineStatus(
         state: state == .idle && running ? .running : state, batch: batch,
         round: sampler?.round ?? 0, batchDone: sampler?.isDone ?? false, trainSteps: trainSteps,
-        message: message))
+        message: message, training: state == .training ? training : nil))
   }
 }

@@ -10,9 +10,13 @@ public struct EngineParts {
   /// The prompts of batch `k` (0, 1, 2, …).
   public var prompts: (_ batch: Int) -> [String]
   /// One PPO update on a finished rollout's trajectories, returning its events
-  /// (`advantagesAssigned`, `trainStep`, …). Nil until training is wired in: the train command
-  /// then reports that training is not available instead of inventing metrics.
-  public var train: ((_ sampler: TreeSampler, _ step: Int) throws -> [TreeEvent])?
+  /// (`advantagesAssigned`, `trainStep`, …) and reporting its progress as it goes. Nil until
+  /// training is wired in: the train command then reports that training is not available
+  /// instead of inventing metrics.
+  public var train: TrainHook?
+  public typealias TrainHook = (
+    _ sampler: TreeSampler, _ step: Int, _ progress: @escaping (TrainProgress) -> Void
+  ) throws -> [TreeEvent]
   /// Writes the current weights after `step` train steps and returns where; nil when this
   /// session cannot save (the save command then says so).
   public var saveWeights: ((_ step: Int) throws -> String)?
@@ -21,7 +25,7 @@ public struct EngineParts {
     decoder: any SegmentDecoding, task: any ReasoningTask, tokenizer: any Tokenizer,
     config: RolloutConfig, sampler: SamplerKind = .tree,
     prompts: @escaping (_ batch: Int) -> [String],
-    train: ((_ sampler: TreeSampler, _ step: Int) throws -> [TreeEvent])? = nil,
+    train: TrainHook? = nil,
     saveWeights: ((_ step: Int) throws -> String)? = nil
   ) {
     self.saveWeights = saveWeights

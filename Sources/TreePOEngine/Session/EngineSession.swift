@@ -34,9 +34,11 @@ public struct EngineStatus: Sendable, Equatable {
   public var trainSteps: Int
   /// A one-sentence note for the status bar ("training is not available yet", an error, …).
   public var message: String?
+  /// How far the train step under way is (state `training`), nil otherwise.
+  public var training: TrainProgress?
   public init(
     state: State, batch: Int = 0, round: Int = 0, batchDone: Bool = false, trainSteps: Int = 0,
-    message: String? = nil
+    message: String? = nil, training: TrainProgress? = nil
   ) {
     self.state = state
     self.batch = batch
@@ -44,6 +46,7 @@ public struct EngineStatus: Sendable, Equatable {
     self.batchDone = batchDone
     self.trainSteps = trainSteps
     self.message = message
+    self.training = training
   }
 }
 

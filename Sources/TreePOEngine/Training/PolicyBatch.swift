@@ -108,6 +108,7 @@ extension PolicyTrainer {
         tokens: tokens, targets: targets, lengths: sequences.map(\.inputs.count),
         batch: chunk.count, length: length)
       body(chunk, length)
+      meter?.advance(positions: sequences.reduce(0) { $0 + $1.inputs.count })
     }
   }
 

@@ -33,4 +33,14 @@ extension PolicyTrainer {
       reference?.threads = threads
     }
   }
+
+  /// Starts counting this step's work when someone listens: `passes` forward-equivalents over
+  /// every position of the batch.
+  func startMeter(_ batch: PolicyBatch, passes: Double) {
+    guard let report = onProgress else { return }
+    let positions = batch.trajectories.reduce(0) {
+      $0 + $1.promptTokens.count + $1.responseTokens.count - 1
+    }
+    meter = ProgressMeter(total: passes * Double(positions), report: report)
+  }
 }

@@ -6,8 +6,10 @@
 extension PolicyTrainer {
   /// A hook for `EngineParts.train`: trains on the sampler's trajectories and returns the
   /// `advantagesAssigned` and `trainStep` events (with per-node log-probability changes).
-  public func sessionHook() -> (_ sampler: TreeSampler, _ step: Int) throws -> [TreeEvent] {
-    { sampler, _ in
+  public func sessionHook() -> EngineParts.TrainHook {
+    { sampler, _, progress in
+      self.onProgress = progress
+      defer { self.onProgress = nil }
       let summary = sampler.summary
       let result = self.trainStep(
         on: sampler.trajectories,

@@ -67,6 +67,10 @@ public final class PolicyTrainer {
   var reference: TrainingGraph?
   /// Updates applied so far (skipped steps do not count).
   public var step = 0
+  /// Called after every micro-batch of a `trainStep` (on the calling thread).
+  public var onProgress: ((TrainProgress) -> Void)?
+  /// The current step's progress count, while `onProgress` is set.
+  var meter: ProgressMeter?
 
   public init(model: Model, config: TrainerConfig = TrainerConfig(), maxLength: Int? = nil) {
     self.model = model
@@ -105,10 +109,17 @@ public final class PolicyTrainer {
     // the copy (weights + both moments: 1.6 GB for a 135M model) is needed only with several.
     let updates = config.ppoEpochs * max(1, min(config.miniBatches, batch.promptCount))
     let fused = updates == 1 && config.oldLogprobsFromUpdate
+    startMeter(
+      batch,
+      passes: (fused ? 0 : 1) + (reference == nil ? 0 : 1) + 3 * Double(updates)
+        + (computeChanges ? 1 : 0))
+    defer { meter = nil }
     let oldStart = ContinuousClock.now
     let separate = fused ? nil : logprobs(of: batch, graph: graph).logprobs
     let referenceLogprobs = reference.map { logprobs(of: batch, graph: $0).logprobs }
     metrics["timing_s/old_log_prob"] = seconds(since: oldStart)
+    meter?.phase = .update
+    meter?.cost = 3
 
     let updateStart = ContinuousClock.now
     let snapshot = updates > 1 ? Snapshot(model: model, optimizer: optimizer) : nil
@@ -125,6 +136,8 @@ public final class PolicyTrainer {
 
     var changes: [NodeLogprobChange] = []
     if computeChanges {
+      meter?.phase = .after
+      meter?.cost = 1
       let after = update.skipped == nil ? logprobs(of: batch, graph: graph).logprobs : old
       changes = batch.nodeChanges(before: old, after: after)
     }

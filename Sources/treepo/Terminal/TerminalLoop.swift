@@ -13,6 +13,8 @@ protocol ExplorerScreen {
   mutating func handle(_ key: Key) -> [ExplorerCommand]
   func render(size: Size) -> CellGrid
   mutating func setEngineStatus(busy: Bool, running: Bool, error: String?)
+  /// The train step under way (phase, percent, ETA) for the Training pane; nil when none.
+  mutating func setTrainProgress(_ progress: TrainProgressLine?)
   /// The terminal's size (mouse hit-testing and paging use it).
   mutating func resize(_ size: Size)
   /// A one-line notice in the status bar (e.g. where a trace was saved).
@@ -99,6 +101,12 @@ struct TerminalLoop<Screen: ExplorerScreen> {
       busy: [.starting, .running, .training].contains(status.state),
       running: status.state == .running, error: failed ? status.message : nil)
     if !failed, let message = status.message { screen.setMessage(message) }
+    screen.setTrainProgress(
+      status.training.map {
+        TrainProgressLine(
+          phase: $0.phase.rawValue, fraction: $0.phase == .rollout ? nil : $0.fraction,
+          elapsedSeconds: $0.elapsedSeconds, etaSeconds: $0.etaSeconds)
+      })
   }
 
   private mutating func perform(_ command: ExplorerCommand) {

@@ -5,9 +5,11 @@ import TreePOEngine
 /// `--model` and by transformers), written by the checkpoint code into a temporary folder that is
 /// renamed into place, so a folder with the final name is always complete.
 enum WeightsSaver {
-  static func save(_ model: Model, tokenizer: CharTokenizer, step: Int, in directory: String)
-    throws -> String
-  {
+  /// `chatTemplate`: saved with a BPE model's tokenizer so the folder keeps its chat format.
+  static func save(
+    _ model: Model, tokenizer: any Tokenizer, chatTemplate: String? = nil, step: Int,
+    in directory: String
+  ) throws -> String {
     let fm = FileManager.default
     let prefix = directory == "." ? "" : directory.hasSuffix("/") ? directory : directory + "/"
     var path = "\(prefix)treepo-weights-step-\(step)"
@@ -18,7 +20,9 @@ enum WeightsSaver {
     }
     let temporary = "\(path).tmp-\(ProcessInfo.processInfo.processIdentifier)"
     do {
-      try ModelFolder.save(model, tokenizer: tokenizer, to: URL(fileURLWithPath: temporary))
+      try ModelFolder.save(
+        model, tokenizer: tokenizer, chatTemplate: chatTemplate,
+        to: URL(fileURLWithPath: temporary))
       try fm.moveItem(atPath: temporary, toPath: path)
     } catch {
       try? fm.removeItem(atPath: temporary)
