@@ -30,6 +30,7 @@ def main() -> None:
     parser.add_argument("--gguf", default=DEFAULT_GGUF, help="the GGUF file (default: treepo's cache)")
     parser.add_argument("--threads", type=int, default=2, help="torch intra-op threads")
     parser.add_argument("--batch", type=int, default=16, help="sequences per prompt, one generate call")
+    parser.add_argument("--prompt-count", type=int, default=0, help="use only the first K prompts (0: all)")
     parser.add_argument("--repeats", type=int, default=3, help="timed runs; medians are reported")
     parser.add_argument("--warmup", type=int, default=1, help="untimed runs before timing")
     args = parser.parse_args()
@@ -37,6 +38,8 @@ def main() -> None:
     with open(args.prompts, encoding="utf-8") as f:
         spec = json.load(f)
     prompts, length = spec["prompts"], spec["max_new_tokens"]
+    if args.prompt_count > 0:
+        prompts = prompts[: args.prompt_count]
     torch.set_num_threads(args.threads)
     model = AutoModelForCausalLM.from_pretrained(
         os.path.dirname(args.gguf), gguf_file=os.path.basename(args.gguf), torch_dtype=torch.float32
