@@ -77,6 +77,8 @@ extension Treepo.BenchRollout {
   /// One JSON object per variant per line: medians over the repeats and the ratios to flat.
   struct JSONLine: Encodable {
     var variant: String
+    var model: String
+    var task: String
     var config: [String: String]
     var prompts: Int
     var repeats: Int
@@ -94,7 +96,7 @@ extension Treepo.BenchRollout {
     var deltaPassPoints: Double
 
     enum CodingKeys: String, CodingKey {
-      case variant, config, prompts, repeats, seed, n, tokens
+      case variant, model, task, config, prompts, repeats, seed, n, tokens
       case wallSeconds = "wall_s"
       case cpuSeconds = "cpu_s"
       case meanAtN = "mean_at_n"

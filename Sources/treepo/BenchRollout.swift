@@ -21,11 +21,14 @@ extension Treepo {
         branch-entropy+fork+tau=0.25. --seed s seeds \
         the rollouts (s + repeat) and draws the held-out problems s·prompts ..< (s+1)·prompts \
         (seed 0: the first ones). --json prints one JSON object per variant per line instead of \
-        the table.
+        the table. A chat model (e.g. --model smollm2-135m --task arith) gets each problem as a \
+        user turn of its chat template (--raw: as it is) and stops at its end of turn, as in \
+        `treepo sample`.
         """)
 
     @OptionGroup var model: ModelOption
     @OptionGroup var task: TaskOptions
+    @OptionGroup var chat: ChatOptions
     @Option(help: "Held-out problems per rollout.")
     var prompts = 64
     @Option(help: "Repeats (each with its own seed); medians are reported.")
@@ -71,16 +74,18 @@ extension Treepo {
 
     func run() throws {
       threads.apply()
-      let task = try self.task.task.make()
       let loaded = try model.load()
+      // A chat model sees each problem as a user turn of its template, as `sample` and `eval` do.
+      let task = try loaded.formatted(self.task.task.make(), raw: chat.raw)
       let range = self.task.sizes.range
-      try MemoryCheck.require(
-        MemoryCheck.rollout(loaded.model.config, prompts: prompts, n: rollout.n),
-        for: "A rollout of --prompts \(prompts) × --n \(rollout.n)")
+      // Checked before the prompts are drawn (a million take long), with the shortest prompt.
+      try checkMemory(loaded, length: 1 + rollout.config.maxResponseTokens)
       let first = try firstProblem()
       let texts = (first..<first + prompts).map {
         task.problem(split: .heldOut, index: $0, sizes: range).prompt
       }
+      let length = loaded.rolloutLength(texts, config: rollout.config)
+      try checkMemory(loaded, length: length)
       var flat = rollout.config
       flat.divergencePolicy = .fixed
       let all = [Variant(label: "flat", config: flat)] + (try parseVariants())
@@ -90,9 +95,8 @@ extension Treepo {
         for (v, variant) in all.enumerated() {
           var config = variant.config
           config.seed = rollout.seed &+ UInt64(r)
-          let decoder = ModelSegmentDecoder(
-            model: loaded.model, config: config, prompts: texts.count,
-            stopTokens: [loaded.tokenizer.eosId])
+          let decoder = loaded.segmentDecoder(
+            config: config, prompts: texts.count, maxLength: length)
           let s = try TreeSampler(
             decoder: decoder, task: task, tokenizer: loaded.tokenizer, prompts: texts,
             config: config, kind: v == 0 ? .flat : .tree)
@@ -117,7 +121,7 @@ extension Treepo {
         for (v, variant) in all.enumerated() {
           let (mine, base) = (runs[v], runs[0])
           let line = JSONLine(
-            variant: variant.label,
+            variant: variant.label, model: loaded.name, task: task.name,
             config: v == 0 ? flatDictionary(variant.config) : variant.config.dictionary,
             prompts: prompts, repeats: repeats, seed: rollout.seed, n: rollout.n,
             tokens: median(mine.map(\.tokens)), wallSeconds: median(mine.map(\.seconds)),
@@ -149,6 +153,12 @@ extension Treepo {
               ratio(mine, base, \.seconds), ratio(mine, base, \.cpu), delta(mine, base, \.mean),
               delta(mine, base, \.pass)))
       }
+    }
+
+    func checkMemory(_ loaded: LoadedModel, length: Int) throws {
+      try MemoryCheck.require(
+        MemoryCheck.rollout(loaded.model.config, prompts: prompts, n: rollout.n, length: length),
+        for: "A rollout of --prompts \(prompts) × --n \(rollout.n)")
     }
 
     /// Median over repeats of mine / flat.

@@ -44,12 +44,9 @@ extension Treepo {
       // (The shortest possible prompt: a lower bound, exact once the prompts are known.)
       if let count { try checkMemory(loaded, prompts: count, length: 1 + config.maxResponseTokens) }
       let texts = try promptTexts(task)
-      let longest = texts.map { (try? loaded.tokenizer.encode($0).count) ?? 0 }.max() ?? 0
-      let length = longest + config.maxResponseTokens
+      let length = loaded.rolloutLength(texts, config: config)
       try checkMemory(loaded, prompts: texts.count, length: length)
-      let decoder = ModelSegmentDecoder(
-        model: loaded.model, config: config, prompts: texts.count,
-        stopTokens: Set(loaded.tokenizer.stopIds), maxLength: length)
+      let decoder = loaded.segmentDecoder(config: config, prompts: texts.count, maxLength: length)
       let s = try TreeSampler(
         decoder: decoder, task: task, tokenizer: loaded.tokenizer, prompts: texts, config: config,
         kind: sampler)
