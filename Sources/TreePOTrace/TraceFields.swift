@@ -97,6 +97,17 @@ struct Fields {
     }
     return out
   }
+  func optionalStrings(_ key: String) throws(TraceFieldError) -> [String]? {
+    guard let v = optional(key) else { return nil }
+    guard document.kind(v) == .array else { throw bad(key) }
+    var out: [String] = []
+    out.reserveCapacity(document.count(v))
+    for item in document.children(v) {
+      guard document.kind(item) == .string else { throw bad(key) }
+      out.append(document.string(item))
+    }
+    return out
+  }
   func stringMap(_ key: String) throws(TraceFieldError) -> [String: String] {
     var out: [String: String] = [:]
     for (k, v) in try members(key) {

@@ -57,12 +57,13 @@ extension SegmentDecoded {
     w.field("text", text)
     w.field("logprobs", logprobs)
     w.field("entropies", entropies)
+    w.field("tokenTexts", tokenTexts)
   }
   init(_ f: Fields) throws(TraceFieldError) {
     self.init(
       prompt: try f.int("prompt"), node: try f.int("node"), tokenIds: try f.ints("tokenIds"),
       text: try f.string("text"), logprobs: try f.floats("logprobs"),
-      entropies: try f.floats("entropies"))
+      entropies: try f.floats("entropies"), tokenTexts: try f.optionalStrings("tokenTexts"))
   }
 }
 

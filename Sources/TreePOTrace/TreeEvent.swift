@@ -76,8 +76,13 @@ public struct SegmentDecoded: Codable, Sendable, Equatable {
   public var text: String
   public var logprobs: [Float]
   public var entropies: [Float]
+  /// Each token's own text for display, when a token is not one character (byte-level BPE): a
+  /// token holding part of a UTF-8 sequence shows those bytes as `\xNN`. Nil for character
+  /// vocabularies, whose `text` already lines up with `tokenIds`.
+  public var tokenTexts: [String]?
   public init(
-    prompt: Int, node: Int, tokenIds: [Int], text: String, logprobs: [Float], entropies: [Float]
+    prompt: Int, node: Int, tokenIds: [Int], text: String, logprobs: [Float], entropies: [Float],
+    tokenTexts: [String]? = nil
   ) {
     self.prompt = prompt
     self.node = node
@@ -85,6 +90,7 @@ public struct SegmentDecoded: Codable, Sendable, Equatable {
     self.text = text
     self.logprobs = logprobs
     self.entropies = entropies
+    self.tokenTexts = tokenTexts
   }
 }
 

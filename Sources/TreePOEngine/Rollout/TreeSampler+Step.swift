@@ -137,14 +137,8 @@ extension TreeSampler {
     return id
   }
 
-  /// A decoded node's `segmentDecoded` event.
-  func decodedEvent(_ id: Int) -> TreeEvent {
-    let n = nodes[id]
-    return .segmentDecoded(
-      SegmentDecoded(
-        prompt: n.prompt, node: id, tokenIds: n.tokens, text: tokenizer.decode(n.tokens),
-        logprobs: n.logprobs, entropies: n.entropies))
-  }
+  /// A decoded node's `segmentDecoded` event (TreeSampler+SegmentText.swift).
+  func decodedEvent(_ id: Int) -> TreeEvent { segmentEvent(id) }
 
   func meanLogprob(_ id: Int) -> Double {
     let n = nodes[id].responseEnd

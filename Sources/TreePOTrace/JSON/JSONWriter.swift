@@ -203,6 +203,13 @@ extension JSONWriter {
     for x in v { value(x) }
     endArray()
   }
+  public mutating func field(_ name: String, _ v: [String]?) {
+    guard let v else { return }
+    key(name)
+    beginArray()
+    for x in v { value(x) }
+    endArray()
+  }
   public mutating func field(_ name: String, _ v: [Float]) {
     key(name)
     beginArray()
