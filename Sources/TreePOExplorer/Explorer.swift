@@ -22,6 +22,8 @@ public struct Explorer: Sendable {
   /// The run's settings in verl's names (`actor.optim.lr`, …): the trace header's config in
   /// replay, what the driver passes live. The Training pane shows the trainer's.
   public var settings: [String: String]
+  /// The model and its size for the status bar ("smollm2-135m · 134.5M"), live only.
+  public var modelLabel: String?
 
   public init(
     mode: ExplorerMode, colorDepth: ColorDepth = .colors256, settings: [String: String] = [:]
@@ -76,6 +78,10 @@ public struct Explorer: Sendable {
   /// The train step under way (nil when none): the Training pane shows its phase, percent, ETA.
   public mutating func setTrainProgress(_ progress: TrainProgressLine?) {
     state.trainProgress = progress
+  }
+
+  public mutating func setEngineProgress(_ progress: String?) {
+    state.engineProgress = progress
   }
 
   /// The terminal's size; mouse clicks, paging and scrolling use it. Call it on start and resize.

@@ -64,6 +64,8 @@ public struct ExplorerState: Sendable, Equatable {
   public var engineBusy = false
   public var engineRunning = false
   public var engineError: String?
+  /// The round under way, as the driver words it ("round 2 · 7/16 tok").
+  public var engineProgress: String?
   /// Run was toggled at least once (tells PAUSED from LIVE).
   public var hasRun = false
   /// A train step was asked for and has not reported yet.

@@ -6,6 +6,8 @@ import TreePOTrace
 
 enum Theme {
   static let dim = Style(foreground: .brightBlack)
+  /// A chat prompt's own words (its template markup is dim).
+  static let promptText = Style(foreground: .cyan)
   static let label = Style(foreground: .brightBlack)
   static let title = Style(bold: true)
   static let positive = Style(foreground: .green)

@@ -31,6 +31,7 @@ extension TreeStore {
       updateNode(e.prompt, e.node) { node in
         node.tokenIds += e.tokenIds
         node.text += e.text
+        if let texts = e.tokenTexts { node.tokenTexts = (node.tokenTexts ?? []) + texts }
         node.logprobs += e.logprobs
         node.entropies += e.entropies
         node.decodedInRound = round

@@ -26,6 +26,8 @@ public struct TreeNode: Sendable, Equatable {
   public var children: [Int] = []
   public var tokenIds: [Int] = []
   public var text = ""
+  /// Each token's own text when tokens are not characters (byte-level BPE), else nil.
+  public var tokenTexts: [String]?
   public var logprobs: [Float] = []
   public var entropies: [Float] = []
   /// The round in which the segment was decoded (nil before).
@@ -68,6 +70,14 @@ public struct TreeNode: Sendable, Equatable {
     entropies.isEmpty ? nil : entropies.reduce(0, +) / Float(entropies.count)
   }
   public var sumLogprob: Float? { logprobs.isEmpty ? nil : logprobs.reduce(0, +) }
+
+  /// The text of each token, for the token table and per-token colours: the trace's token texts,
+  /// or the characters of the text when they line up with the tokens (a character vocabulary).
+  public var tokenDisplayTexts: [String]? {
+    if let tokenTexts, tokenTexts.count == tokenIds.count { return tokenTexts }
+    let characters = text.map(String.init)
+    return characters.count == tokenIds.count ? characters : nil
+  }
 }
 
 public struct PromptTree: Sendable, Equatable {

@@ -36,7 +36,8 @@ struct BatchPane {
       var x = grid.put(current ? "▶" : " ", x: inner.x, y: y, style: Theme.warning)
       x = grid.put("\(p.info.index) ", x: x, y: y, style: Theme.label)
       grid.put(
-        truncated(printable(p.info.text), to: max(0, countsX - x - 1)), x: x, y: y,
+        truncated(printable(ChatMarkup.headline(p.info.text)), to: max(0, countsX - x - 1)), x: x,
+        y: y,
         maxX: countsX - 1)
       if countsX > x + 4 { grid.put(counts, x: countsX, y: y, maxX: inner.maxX) }
       if current {

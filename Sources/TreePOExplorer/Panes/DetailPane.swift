@@ -66,14 +66,16 @@ struct DetailPane {
           ("(\(signed(after - before)))", Theme.advantageStyle(after - before)),
         ])
       }
-      let text = Array(printable(node.text))
       // The token table only when at least its header and one token fit.
-      if text.count == node.tokenIds.count, !text.isEmpty, lines.count + 2 <= area.inner.height {
-        lines.append([("tok   p     H", Theme.label)])
-        for (i, c) in text.enumerated() where i < node.logprobs.count && i < node.entropies.count {
+      if let texts = node.tokenDisplayTexts, !texts.isEmpty, lines.count + 2 <= area.inner.height {
+        let shown = texts.prefix(area.inner.height - lines.count - 1).map(Self.quoted)
+        let column = shown.map { displayWidth($0) }.max() ?? 3
+        lines.append([(Self.padded("tok", to: column) + "   p     H", Theme.label)])
+        for (i, token) in shown.enumerated()
+        where i < node.logprobs.count && i < node.entropies.count {
           let e = node.entropies[i]
           lines.append([
-            ("'\(c)'", .plain),
+            (Self.padded(token, to: column), .plain),
             (
               "  \(fixed(exp(node.logprobs[i])))",
               Theme.heatStyle(Theme.heat(logprob: node.logprobs[i]))
@@ -94,6 +96,15 @@ struct DetailPane {
 }
 
 extension DetailPane {
+  /// A token as the table shows it: quoted (so spaces show), ⏎ for a newline, at most 16 columns.
+  static func quoted(_ text: String) -> String {
+    "'" + truncated(printable(text), to: 16) + "'"
+  }
+
+  static func padded(_ s: String, to width: Int) -> String {
+    s + String(repeating: " ", count: max(0, width - displayWidth(s)))
+  }
+
   /// Why a node has children: how many, and its entropy rank among the paths of its prompt that
   /// went on after the same round (the entropy divergence policy gives more children to the more
   /// uncertain); e.g. "×3 · H̄ rank 1/4 in round 2".

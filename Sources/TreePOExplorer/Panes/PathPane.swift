@@ -4,6 +4,7 @@ import TreePOTrace
 // Prompt + the selected node's full path, each token coloured by the current mode (`c` cycles):
 // entropy, probability or advantage, with the legend on the border. Segments are split by a dim
 // "┊". When the path is longer than the pane, its start gives way ("…") so the selected end stays.
+// A chat prompt shows its words and dims its template markup; a task prompt is dim as a whole.
 
 struct PathPane {
   let explorer: Explorer
@@ -14,7 +15,11 @@ struct PathPane {
       area, title: "Path · colour: \(colouring.rawValue) (c)", note: legend(colouring),
       focused: false)
     guard let tree = explorer.promptTree, let selected = explorer.selectedNode else { return }
-    var cells: [(Character, Style)] = printable(tree.info.text).map { ($0, Theme.dim) }
+    let runs = ChatMarkup.runs(tree.info.text)
+    let chat = runs.contains(where: \.markup)
+    var cells: [(Character, Style)] = runs.flatMap { run in
+      printable(run.text).map { ($0, run.markup || !chat ? Theme.dim : Theme.promptText) }
+    }
     for id in tree.path(to: selected) {
       guard let node = tree.nodes[id], node.reason != .root else { continue }
       cells.append(("┊", Theme.dim))
@@ -39,11 +44,11 @@ struct PathPane {
     }
   }
 
-  /// The node's characters with per-token styles; when text and tokens do not line up one to one
-  /// (a BPE vocabulary), the whole segment takes the segment's mean.
+  /// The node's characters with per-token styles; when the text does not split into the tokens'
+  /// texts (a character cut between two tokens), the whole segment takes the segment's mean.
   private func tokens(of node: TreeNode, colouring: Colouring) -> [(Character, Style)] {
-    let text = Array(printable(node.text))
-    let perToken = text.count == node.tokenIds.count
+    let pieces = node.tokenDisplayTexts.flatMap { $0.joined() == node.text ? $0 : nil }
+    let perToken = pieces != nil
     func style(at i: Int) -> Style {
       switch colouring {
       case .entropy:
@@ -58,7 +63,8 @@ struct PathPane {
         return Theme.advantageStyle(node.advantage)
       }
     }
-    return text.enumerated().map { ($1, style(at: $0)) }
+    guard let pieces else { return printable(node.text).map { ($0, style(at: 0)) } }
+    return pieces.enumerated().flatMap { i, piece in printable(piece).map { ($0, style(at: i)) } }
   }
 
   private func legend(_ colouring: Colouring) -> String {

@@ -21,7 +21,10 @@ struct StatusBar {
       }
     var x = grid.put(" \(mode.rawValue) ", x: area.x, y: y, style: badgeStyle)
     var parts: [String] = []
-    if !explorer.isReplay { parts.append(explorer.state.engineBusy ? "busy" : "idle") }
+    if !explorer.isReplay {
+      let busy = explorer.state.engineBusy
+      parts.append(busy ? explorer.state.engineProgress.map { "busy · \($0)" } ?? "busy" : "idle")
+    }
     if let rollout = explorer.rollout {
       // The prompt's batch index as the Batch pane and the trace show it, then the position.
       let position = explorer.state.promptPosition
@@ -62,6 +65,13 @@ struct StatusBar {
       grid.put(text, x: x, y: y, style: Theme.error)
       return
     }
-    if hintsX > right { grid.put(hints, x: hintsX, y: y, style: Theme.statusBar) }
+    guard hintsX > right else { return }
+    grid.put(hints, x: hintsX, y: y, style: Theme.statusBar)
+    // The model and its size before the hints, when there is room for them.
+    if let label = explorer.modelLabel {
+      let text = label + " │ "
+      let labelX = hintsX - displayWidth(text)
+      if labelX >= x { grid.put(text, x: labelX, y: y, style: Theme.statusBar) }
+    }
   }
 }

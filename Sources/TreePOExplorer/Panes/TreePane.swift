@@ -13,7 +13,10 @@ struct TreePane {
     guard let tree = explorer.promptTree else {
       grid.box(area, title: "Tree", focused: focused)
       let hint =
-        explorer.isReplay ? "no rollout at this point of the trace" : "space: decode a round"
+        explorer.isReplay
+        ? "no rollout at this point of the trace"
+        : explorer.state.engineProgress != nil
+          ? "decoding the first round…" : "space: decode a round"
       grid.put(
         truncated(hint, to: area.inner.width), x: area.x + 2, y: area.y + 1, style: Theme.dim)
       return
@@ -66,7 +69,7 @@ struct TreePane {
     let textEnd = showNotes ? maxX - notesWidth - 1 : maxX
     let text: String
     if node.reason == .root {
-      text = printable(tree.info.text)
+      text = printable(ChatMarkup.headline(tree.info.text))
     } else if node.decodedInRound == nil {
       text = "…"
     } else {
