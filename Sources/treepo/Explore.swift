@@ -6,17 +6,22 @@ import TreePOExplorer
 extension Treepo {
   /// `treepo` / `treepo explore`: live TreePO sampling on a real model, with the PPO update on a
   /// key. The engine runs on its own thread (`EngineSession`); the UI only queues commands.
+  /// A model that writes text (byte-level BPE, e.g. smollm2-135m) gets the arith task's questions
+  /// through its chat template, 16-token segments 8 deep, and its first round at once.
   struct Explore: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Open the explorer live on the bundled model (the default command).",
       discussion: """
         space decodes one round, r runs/pauses, t trains on the trees on screen (with the same \
         defaults as `treepo train`), b starts a new batch, s saves the trace so far, w saves the \
-        trained weights, ? lists every key.
+        trained weights, ? lists every key. With a text model (--model smollm2-135m, a GGUF file \
+        or a Hugging Face folder) the task defaults to arith, questions go through the model's \
+        chat template, segments are 16 tokens 8 deep, and the first round starts at once.
         """)
 
     @OptionGroup var model: ModelOption
     @OptionGroup var task: TaskOptions
+    @OptionGroup var chat: ChatOptions
     @Option(help: "Prompts per batch.")
     var batchSize = 4
     @Option(help: "Folder where `s` saves traces.")
@@ -33,28 +38,30 @@ extension Treepo {
     func run() throws {
       // Everything that can fail on bad input happens before the screen opens.
       threads.apply()
-      let task = try self.task.task.make()
       let loaded = try model.load()
-      let sizes = self.task.sizes.range
-      let config = rollout.config
+      let text = !(loaded.tokenizer is CharTokenizer)
+      let choice = self.task.task(forText: text)
+      let sizes = try self.task.sizes(for: choice)
+      let task = try loaded.formatted(try choice.make(), raw: chat.raw)
+      let config = rollout.config(text: text)
       let trainerConfig = trainer.config(for: loaded.model.config)
+      // A real model's context (thousands) would size the KV cache for replies it never writes.
+      let maxLength =
+        text
+        ? try LiveShape.maxLength(
+          task, tokenizer: loaded.tokenizer, sizes: sizes, config: config, model: loaded.model)
+        : nil
       try MemoryCheck.require(
-        MemoryCheck.rollout(loaded.model.config, prompts: batchSize, n: config.n)
+        MemoryCheck.rollout(loaded.model.config, prompts: batchSize, n: config.n, length: maxLength)
           + MemoryCheck.training(
             loaded.model.config, batch: trainerConfig.microBatchSize,
-            length: loaded.model.config.maxPositions),
+            length: maxLength ?? loaded.model.config.maxPositions),
         for: "A batch of --batch-size \(batchSize) × --n \(config.n)")
       let header = TraceHeader(
         model: loaded.name, task: task.name,
         config: config.dictionary.merging(trainerConfig.summary) { $1 }, seed: config.seed)
-      // The live explorer saves weights as our own folders, whose vocabulary is characters.
-      guard let tokenizer = loaded.tokenizer as? CharTokenizer else {
-        throw CommandError(
-          "--model \(loaded.name): the live explorer runs on character-level task models only "
-            + "(its saved weights keep a character vocabulary).")
-      }
-      let (model, batchSize) = (loaded.model, self.batchSize)
-      let weightsDir = self.weightsDir
+      let (model, tokenizer, batchSize) = (loaded.model, loaded.tokenizer, self.batchSize)
+      let (weightsDir, chatTemplate) = (self.weightsDir, loaded.chatTemplate)
 
       try ScreenSession.run(options: screen) { terminal, wake in
         let inbox = EventInbox(wake: wake)
@@ -69,18 +76,24 @@ extension Treepo {
             // Built on the engine thread; the trainer updates the model the decoder samples from.
             var parts = EngineParts.live(
               model: model, task: task, tokenizer: tokenizer, config: config,
-              batchSize: batchSize, sizes: sizes
+              batchSize: batchSize, sizes: sizes, maxLength: maxLength
             ).training(with: PolicyTrainer(model: model, config: trainerConfig))
             parts.saveWeights = { step in
-              try WeightsSaver.save(model, tokenizer: tokenizer, step: step, in: weightsDir)
+              try WeightsSaver.save(
+                model, tokenizer: tokenizer, chatTemplate: chatTemplate, step: step,
+                in: weightsDir)
             }
             return parts
           })
+        // A real model's round takes seconds: start the first at once (the task models wait for
+        // space, as they always have).
+        if text { session.send(.stepRound) }
+        var explorer = Explorer(
+          mode: .live, colorDepth: terminal.colorSupport.depth, settings: header.config)
+        explorer.modelLabel = LiveShape.label(name: loaded.name, model: model)
         var loop = TerminalLoop(
-          screen: Explorer(
-            mode: .live, colorDepth: terminal.colorSupport.depth, settings: header.config),
-          terminal: terminal, wake: wake, inbox: inbox, engine: SessionEngine(session),
-          saveTrace: { try recorder.save() })
+          screen: explorer, terminal: terminal, wake: wake, inbox: inbox,
+          engine: SessionEngine(session), saveTrace: { try recorder.save() })
         return loop.run()
       }
     }
@@ -110,5 +123,38 @@ final class SessionEngine: LiveEngine {
   /// then leave; the process exit ends the engine thread.
   func shutdown() {
     session.shutdown(timeout: 2)
+  }
+}
+
+/// Sizes the live explorer derives from the model and task.
+enum LiveShape {
+  /// Positions the longest path can hold: the longest of the first batches' prompts (64 problems
+  /// are encoded; later prompts of the same task are alike) plus a margin and the response.
+  static func maxLength(
+    _ task: any ReasoningTask, tokenizer: any Tokenizer, sizes: ClosedRange<Int>,
+    config: RolloutConfig, model: Model
+  ) throws -> Int {
+    var longest = 0
+    for i in 0..<64 {
+      let prompt = task.problem(split: .train, index: i, sizes: sizes).prompt
+      longest = max(longest, try tokenizer.encode(prompt).count)
+    }
+    return min(model.config.maxPositions, 2 * longest + config.maxResponseTokens)
+  }
+
+  /// "smollm2-135m · 134.5M": the model and its parameter count.
+  static func label(name: String, model: Model) -> String {
+    "\(name) · \(parameterCount(model.layout.count))"
+  }
+
+  static func parameterCount(_ n: Int) -> String {
+    let v = Double(n)
+    func one(_ x: Double, _ unit: String) -> String {
+      (x >= 100 ? String(Int(x.rounded())) : String(format: "%.1f", x)) + unit
+    }
+    if v >= 1e9 { return one(v / 1e9, "B") }
+    if v >= 1e6 { return one(v / 1e6, "M") }
+    if v >= 1e3 { return one(v / 1e3, "K") }
+    return "\(n)"
   }
 }

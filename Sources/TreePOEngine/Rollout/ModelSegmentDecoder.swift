@@ -14,6 +14,9 @@ public final class ModelSegmentDecoder: SegmentDecoding {
   public private(set) var sampler: TokenSampler
   public let stopTokens: Set<Int>
   public private(set) var forwardedPositions = 0
+  /// Called after each position of a segment decode with (positions done, most positions): the
+  /// live explorer shows a round's progress from it (a round on a real model takes seconds).
+  public var onPosition: ((_ done: Int, _ of: Int) -> Void)?
 
   struct Path {
     var seq: SequenceID
@@ -144,6 +147,7 @@ public final class ModelSegmentDecoder: SegmentDecoding {
     var running = Array(requests.indices)
     var feed: [Int] = []
     var step = 0
+    let longest = requests.map(\.maxTokens).max() ?? 0
     while !running.isEmpty {
       feed.removeAll(keepingCapacity: true)
       var next: [Int] = []
@@ -167,6 +171,7 @@ public final class ModelSegmentDecoder: SegmentDecoding {
       try feedTokens(feed, into: &live, out: &out)
       running = next
       step += 1
+      onPosition?(step, longest)
     }
     for (i, r) in requests.enumerated() { paths[r.path.raw] = live[i] }
     return out

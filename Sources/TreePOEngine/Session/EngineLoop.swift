@@ -13,10 +13,30 @@ final class EngineLoop {
   /// The train step under way, published with the status.
   var training: TrainProgress? = nil
   var lastProgressPublish = ContinuousClock.now
+  /// The round under way and when its progress was last published.
+  var progress: RoundProgress? = nil
+  var progressPublished = ContinuousClock.now
 
   init(parts: EngineParts, session: EngineSession) {
     self.parts = parts
     self.session = session
+    (parts.decoder as? ModelSegmentDecoder)?.onPosition = { [unowned self] done, of in
+      self.decoded(position: done, of: of)
+    }
+  }
+
+  /// A round's progress, published at most 10 times a second (a tiny model decodes thousands of
+  /// positions a second; each publish wakes the UI).
+  func decoded(position: Int, of positions: Int) {
+    guard var p = progress else { return }
+    p.position = position
+    p.positions = positions
+    progress = p
+    let now = ContinuousClock.now
+    if now - progressPublished >= .milliseconds(100) {
+      progressPublished = now
+      publish()
+    }
   }
 
   func run() {
@@ -96,13 +116,20 @@ final class EngineLoop {
   }
 
   func round() throws {
-    if sampler == nil { try startBatch() }
-    guard let s = sampler else { return }
-    if s.isDone {
+    if let s = sampler, s.isDone {
       running = false
       message = "the batch is done: t trains on it, b starts a new one"
       return
     }
+    // Busy from here (the prompt prefill of a new batch included), with the round's progress.
+    if state != .training { state = running ? .running : .decoding }
+    progress = RoundProgress(
+      round: (sampler?.round ?? 0) + 1, position: 0, positions: parts.config.segmentLength)
+    progressPublished = ContinuousClock.now
+    publish()
+    defer { progress = nil }
+    if sampler == nil { try startBatch() }
+    guard let s = sampler else { return }
     emit(try s.step())
     if s.isDone { running = false }
   }
@@ -157,6 +184,7 @@ final class EngineLoop {
       EngineStatus(
         state: state == .idle && running ? .running : state, batch: batch,
         round: sampler?.round ?? 0, batchDone: sampler?.isDone ?? false, trainSteps: trainSteps,
-        message: message, training: state == .training ? training : nil))
+        message: message, training: state == .training ? training : nil,
+        progress: progress))
   }
 }

@@ -40,12 +40,16 @@ public struct EngineParts {
 
   /// The model on the real engine: a paged KV cache sized for `batchSize` prompts of n paths,
   /// training-split problems of `task` (sizes drawn from `sizes`), `batchSize` per batch.
+  /// `maxLength` (prompt + response positions of the longest path) sizes the cache when the
+  /// model's context is far longer than the replies (a real model's thousands).
   public static func live(
     model: Model, task: any ReasoningTask, tokenizer: any Tokenizer, config: RolloutConfig,
-    sampler: SamplerKind = .tree, batchSize: Int = 4, sizes: ClosedRange<Int> = 3...5
+    sampler: SamplerKind = .tree, batchSize: Int = 4, sizes: ClosedRange<Int> = 3...5,
+    maxLength: Int? = nil
   ) -> EngineParts {
     let decoder = ModelSegmentDecoder(
-      model: model, config: config, prompts: batchSize, stopTokens: Set(tokenizer.stopIds))
+      model: model, config: config, prompts: batchSize, stopTokens: Set(tokenizer.stopIds),
+      maxLength: maxLength)
     return EngineParts(
       decoder: decoder, task: task, tokenizer: tokenizer, config: config, sampler: sampler,
       prompts: { batch in

@@ -22,9 +22,22 @@ public enum EngineCommand: String, Sendable, Equatable, CaseIterable {
   case stop
 }
 
+/// How far the round under way is: positions of its segments decoded so far.
+public struct RoundProgress: Sendable, Equatable {
+  public var round: Int
+  public var position: Int
+  public var positions: Int
+  public init(round: Int, position: Int, positions: Int) {
+    self.round = round
+    self.position = position
+    self.positions = positions
+  }
+}
+
 public struct EngineStatus: Sendable, Equatable {
   public enum State: String, Sendable, Equatable {
-    case starting, idle, running, training, stopped, failed
+    /// `decoding`: one round asked for (space) is under way; `running`: rounds until a pause.
+    case starting, idle, decoding, running, training, stopped, failed
   }
   public var state: State
   /// Batches started so far (the current one is batch − 1).
@@ -36,10 +49,13 @@ public struct EngineStatus: Sendable, Equatable {
   public var message: String?
   /// How far the train step under way is (state `training`), nil otherwise.
   public var training: TrainProgress?
+  /// The round being decoded, while one is (nil otherwise).
+  public var progress: RoundProgress?
   public init(
     state: State, batch: Int = 0, round: Int = 0, batchDone: Bool = false, trainSteps: Int = 0,
-    message: String? = nil, training: TrainProgress? = nil
+    message: String? = nil, training: TrainProgress? = nil, progress: RoundProgress? = nil
   ) {
+    self.progress = progress
     self.state = state
     self.batch = batch
     self.round = round

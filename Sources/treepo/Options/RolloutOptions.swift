@@ -7,12 +7,28 @@ import TreePOEngine
 struct RolloutOptions: ParsableArguments {
   @Option(name: .customLong("n"), help: "rollout.n: trajectories per prompt.")
   var n = 16
-  @Option(help: "tree_max_token_per_step: tokens per segment.")
-  var treeMaxTokenPerStep = 6
-  @Option(help: "tree_max_depth: segments per path at most.")
-  var treeMaxDepth = 16
-  @Option(help: "response_length: response tokens per path at most.")
-  var responseLength = 96
+  // Optional underneath so that the explorer can tell a flag given from its default (text models
+  // get longer segments there, see `config(text:)`).
+  @Option(
+    name: .customLong("tree-max-token-per-step"),
+    help: "tree_max_token_per_step: tokens per segment (default 6; explorer on text: 16).")
+  var treeMaxTokenPerStepArgument: Int?
+  @Option(
+    name: .customLong("tree-max-depth"),
+    help: "tree_max_depth: segments per path at most (default 16; explorer on text: 8).")
+  var treeMaxDepthArgument: Int?
+  @Option(
+    name: .customLong("response-length"),
+    help: "response_length: response tokens per path at most (default 96; explorer on text: 128).")
+  var responseLengthArgument: Int?
+
+  var treeMaxTokenPerStep: Int { treeMaxTokenPerStepArgument ?? 6 }
+  var treeMaxDepth: Int { treeMaxDepthArgument ?? 16 }
+  var responseLength: Int { responseLengthArgument ?? 96 }
+
+  /// The live explorer's shape for a model that writes text (byte-level BPE): 16-token segments,
+  /// 8 deep (docs/explorer.md has the measurement). A flag given on the command line still wins.
+  static let textShape = (segment: 16, depth: 8, response: 128)
   @Option(help: "tree_fixed_step_div (w): children of the root and of a branching path.")
   var treeFixedStepDiv = 2
   @Option(help: "Random first divergence in [w, this] per prompt (default: always w).")
@@ -55,6 +71,16 @@ struct RolloutOptions: ParsableArguments {
   var topK = 0
   @Option(help: "Seed of the rollout (token draws, first divergence, fallbacks).")
   var seed: UInt64 = 0
+
+  /// `config` with the text shape for the settings not given on the command line.
+  func config(text: Bool) -> RolloutConfig {
+    var c = config
+    guard text else { return c }
+    c.segmentLength = treeMaxTokenPerStepArgument ?? Self.textShape.segment
+    c.maxDepth = treeMaxDepthArgument ?? Self.textShape.depth
+    c.maxResponseTokens = responseLengthArgument ?? Self.textShape.response
+    return c
+  }
 
   var config: RolloutConfig {
     var c = RolloutConfig()

@@ -30,8 +30,25 @@ extension DecodeWeightFormat: ExpressibleByArgument {}
 
 /// `--task` and `--sizes` of the commands that draw held-out or training problems.
 struct TaskOptions: ParsableArguments {
-  @Option(help: "Task: \(TaskCatalog.names.joined(separator: " | ")).")
-  var task = TaskChoice.countdown
+  @Option(
+    name: .customLong("task"),
+    help: ArgumentHelp(
+      "Task: \(TaskCatalog.names.joined(separator: " | ")) (default: countdown; the explorer on "
+        + "a text model: arith).", valueName: "task"))
+  var taskArgument: TaskChoice?
+
+  var task: TaskChoice { taskArgument ?? .countdown }
+
+  /// The task for a model: the one asked for, else arith for a model that writes text (byte-level
+  /// BPE) and countdown for the task models.
+  func task(forText text: Bool) -> TaskChoice { taskArgument ?? (text ? .arith : .countdown) }
+
+  /// The sizes for `choice`: --sizes (checked against it) or its default.
+  func sizes(for choice: TaskChoice) throws -> ClosedRange<Int> {
+    guard let sizesArgument else { return choice.defaultSizes }
+    try sizesArgument.check("--sizes", for: choice)
+    return sizesArgument.range
+  }
   @Option(
     name: .customLong("sizes"),
     help: ArgumentHelp(

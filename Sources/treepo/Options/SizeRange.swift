@@ -43,6 +43,7 @@ struct TaskChoice: ExpressibleByArgument, CustomStringConvertible {
   let name: String
 
   static let countdown = TaskChoice(known: "countdown")
+  static let arith = TaskChoice(known: "arith")
 
   private init(known name: String) { self.name = name }
 

@@ -15,6 +15,8 @@ protocol ExplorerScreen {
   mutating func setEngineStatus(busy: Bool, running: Bool, error: String?)
   /// The train step under way (phase, percent, ETA) for the Training pane; nil when none.
   mutating func setTrainProgress(_ progress: TrainProgressLine?)
+  /// How far the round under way is ("round 2 · 7/16 tok"), nil when none is.
+  mutating func setEngineProgress(_ progress: String?)
   /// The terminal's size (mouse hit-testing and paging use it).
   mutating func resize(_ size: Size)
   /// A one-line notice in the status bar (e.g. where a trace was saved).
@@ -98,8 +100,10 @@ struct TerminalLoop<Screen: ExplorerScreen> {
   private mutating func show(_ status: EngineStatus) {
     let failed = status.state == .failed
     screen.setEngineStatus(
-      busy: [.starting, .running, .training].contains(status.state),
+      busy: [.starting, .decoding, .running, .training].contains(status.state),
       running: status.state == .running, error: failed ? status.message : nil)
+    screen.setEngineProgress(
+      status.progress.map { "round \($0.round) · \($0.position)/\($0.positions) tok" })
     if !failed, let message = status.message { screen.setMessage(message) }
     screen.setTrainProgress(
       status.training.map {
