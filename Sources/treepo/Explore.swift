@@ -53,9 +53,11 @@ extension Treepo {
         : nil
       try MemoryCheck.require(
         MemoryCheck.rollout(loaded.model.config, prompts: batchSize, n: config.n, length: maxLength)
-          + MemoryCheck.training(
-            loaded.model.config, batch: trainerConfig.microBatchSize,
-            length: maxLength ?? loaded.model.config.maxPositions),
+          + (text
+            ? MemoryCheck.weights(loaded.model.config)
+            : MemoryCheck.training(
+              loaded.model.config, batch: trainerConfig.microBatchSize,
+              length: loaded.model.config.maxPositions)),
         for: "A batch of --batch-size \(batchSize) × --n \(config.n)")
       let header = TraceHeader(
         model: loaded.name, task: task.name,
@@ -74,10 +76,13 @@ extension Treepo {
           status: { inbox.post($0) },
           make: {
             // Built on the engine thread; the trainer updates the model the decoder samples from.
-            var parts = EngineParts.live(
+            let live = EngineParts.live(
               model: model, task: task, tokenizer: tokenizer, config: config,
-              batchSize: batchSize, sizes: sizes, maxLength: maxLength
-            ).training(with: PolicyTrainer(model: model, config: trainerConfig))
+              batchSize: batchSize, sizes: sizes, maxLength: maxLength)
+            // PolicyTrainer(model:config:) sizes its graph for the model's whole context (8k
+            // positions on SmolLM2: hundreds of GB), so `t` stays with the task models for now.
+            guard !text else { return live }
+            var parts = live.training(with: PolicyTrainer(model: model, config: trainerConfig))
             parts.saveWeights = { step in
               try WeightsSaver.save(
                 model, tokenizer: tokenizer, chatTemplate: chatTemplate, step: step,
