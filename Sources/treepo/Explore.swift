@@ -53,11 +53,9 @@ extension Treepo {
         : nil
       try MemoryCheck.require(
         MemoryCheck.rollout(loaded.model.config, prompts: batchSize, n: config.n, length: maxLength)
-          + (text
-            ? MemoryCheck.weights(loaded.model.config)
-            : MemoryCheck.training(
-              loaded.model.config, batch: trainerConfig.microBatchSize,
-              length: loaded.model.config.maxPositions)),
+          + MemoryCheck.training(
+            loaded.model.config, batch: trainerConfig.microBatchSize,
+            length: maxLength ?? loaded.model.config.maxPositions),
         for: "A batch of --batch-size \(batchSize) × --n \(config.n)")
       let header = TraceHeader(
         model: loaded.name, task: task.name,
@@ -79,10 +77,10 @@ extension Treepo {
             let live = EngineParts.live(
               model: model, task: task, tokenizer: tokenizer, config: config,
               batchSize: batchSize, sizes: sizes, maxLength: maxLength)
-            // PolicyTrainer(model:config:) sizes its graph for the model's whole context (8k
-            // positions on SmolLM2: hundreds of GB), so `t` stays with the task models for now.
-            guard !text else { return live }
-            var parts = live.training(with: PolicyTrainer(model: model, config: trainerConfig))
+            // The trainer's graph is sized to the live paths' length: sized to a real model's
+            // whole context (8k on SmolLM2) it would ask for hundreds of GB.
+            var parts = live.training(
+              with: PolicyTrainer(model: model, config: trainerConfig, maxLength: maxLength))
             parts.saveWeights = { step in
               try WeightsSaver.save(
                 model, tokenizer: tokenizer, chatTemplate: chatTemplate, step: step,

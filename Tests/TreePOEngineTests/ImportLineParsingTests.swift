@@ -15,7 +15,7 @@ import Testing
     let path = NSTemporaryDirectory() + "treepo-lines-\(UUID().uuidString).jsonl"
     defer { try? FileManager.default.removeItem(atPath: path) }
     let bytes: [UInt8] = lines.flatMap { $0 + [0x0A] }
-    FileManager.default.createFile(atPath: path, contents: Data(bytes))
+    _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
     let out = URL(fileURLWithPath: path + ".trace")
     let importer = try RolloutImporter(
       output: out, header: TraceHeader(model: "t", task: "t"), source: "test")
