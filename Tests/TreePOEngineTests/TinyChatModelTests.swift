@@ -129,4 +129,47 @@ enum TinyChat {
       }
     }
   }
+
+  /// `tree_segment_boundary=step` on a chat model: arith's steps (lines and sentences) survive the
+  /// chat template's wrapper, and every segment that ends before its cap ends on such a token.
+  @Test func arithSegmentsEndAtALineOrSentenceThroughTheTemplate() throws {
+    let (model, tokenizer, template) = try TinyChat.load()
+    let task = PromptFormattedTask(ArithTask()) { template.prompt(user: $0.prompt) }
+    #expect(task.stepBoundary == .lineOrSentence)
+    let boundary = task.stepBoundary.tokens(of: tokenizer)
+    #expect(boundary.count > 3, "\(boundary.count) step-ending tokens")
+    for id in boundary {
+      let text = String(decoding: tokenizer.tokenBytes(id), as: UTF8.self)
+      #expect(
+        [".", "!", "?", "\n"].contains { text.hasSuffix($0) }, "token \(id) \(text.debugDescription)")
+    }
+    var config = RolloutConfig()
+    config.n = 6
+    config.segmentLength = 8
+    config.maxDepth = 8
+    // depth × segment = the response limit, so the limit never falls inside a segment.
+    config.maxResponseTokens = 64
+    config.segmentBoundary = .step
+    config.seed = 4
+    let prompts = (0..<2).map { task.problem(split: .train, index: $0, size: 2).prompt }
+    let decoder = ModelSegmentDecoder(
+      model: model, config: config, prompts: prompts.count, stopTokens: Set(tokenizer.stopIds),
+      maxLength: 128)
+    let sampler = try TreeSampler(
+      decoder: decoder, task: task, tokenizer: tokenizer, prompts: prompts, config: config)
+    var shortOnes = 0
+    var cutAtBoundary = 0
+    _ = try sampler.run { events in
+      for case .segmentDecoded(let e) in events where e.tokenIds.count < config.segmentLength {
+        shortOnes += 1
+        let last = e.tokenIds.last ?? -1
+        if boundary.contains(last) { cutAtBoundary += 1 }
+        // A short segment ends at a step or at the end of the model's turn.
+        #expect(
+          boundary.contains(last) || tokenizer.stopIds.contains(last),
+          "node \(e.node): a \(e.tokenIds.count)-token segment ends with token \(last)")
+      }
+    }
+    #expect(cutAtBoundary > 0, "\(shortOnes) short segments, none ended at a step")
+  }
 }

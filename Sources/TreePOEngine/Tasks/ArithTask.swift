@@ -15,6 +15,8 @@ public struct ArithTask: ReasoningTask {
   public static let defaultLevels: ClosedRange<Int> = 2...3
   /// The level of questions read from a file.
   public static let fileLevel = 0
+  /// A step of a free-text reply is a line or a sentence (`tree_segment_boundary=step`).
+  public var stepBoundary: StepBoundary { .lineOrSentence }
 
   /// The user's own questions (level 0, index = line order), with their answers.
   public let fileQuestions: [ArithQuestion]

@@ -26,4 +26,7 @@ public struct PromptFormattedTask: ReasoningTask {
   public func isViablePrefix(prompt: String, partial: String) -> Bool {
     base.isViablePrefix(prompt: prompt, partial: partial)
   }
+
+  /// The wrapped task's steps (the template changes the prompt, not how a reply divides).
+  public var stepBoundary: StepBoundary { base.stepBoundary }
 }
