@@ -16,7 +16,8 @@ extension Treepo {
       help: ArgumentHelp(
         "A trace file written by `treepo sample`, `treepo train`, `treepo import` or the "
           + "explorer's `s`; or a folder of step traces (its *.jsonl, else its traces/), "
-          + "browsed step by step.", valueName: "file-or-dir"))
+          + "browsed step by step; or verl's rollout_data_dir (<step>.jsonl), imported first.",
+        valueName: "file-or-dir"))
     var file: String
 
     @Flag(
@@ -28,10 +29,14 @@ extension Treepo {
     @OptionGroup var screen: ScreenOptions
 
     func run() throws {
+      // A verl dump folder is imported into a temporary trace first (deleted on exit).
+      let imported = Self.isVerlDump(file) ? try Self.importVerlDump(file, follow: follow) : nil
+      defer { if let imported { try? FileManager.default.removeItem(at: imported) } }
+      let path = imported?.path ?? file
       // Index (or read) before the screen opens: a bad file is one sentence on stderr and the
       // terminal is never touched.
-      let index = try RunIndex(path: file, follow: follow)
-      guard follow || index.steps.count > 1 else { return try replayOne() }
+      let index = try RunIndex(path: path, follow: follow)
+      guard follow || index.steps.count > 1 else { return try replayOne(path) }
       try ScreenSession.run(options: screen) { terminal, wake in
         var explorer = Explorer.run(index: index, colorDepth: terminal.colorSupport.depth)
         if let warning = index.warnings.first { explorer.setMessage(warning) }
@@ -45,8 +50,8 @@ extension Treepo {
     }
 
     /// One step (or none): the whole trace in memory, scrubbable event by event.
-    private func replayOne() throws {
-      let trace = try Self.load(file)
+    private func replayOne(_ path: String) throws {
+      let trace = try Self.load(path)
       try ScreenSession.run(options: screen) { terminal, wake in
         var explorer = Explorer(
           mode: .replay(events: trace.events, header: trace.header),
