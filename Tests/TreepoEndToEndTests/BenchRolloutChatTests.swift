@@ -10,29 +10,14 @@ import Testing
 // and fails under TREEPO_REQUIRE_REAL_MODEL=1. (The tiny GGUF fixtures carry a tokenizer the
 // engine does not load, so there is no tiny chat model to run here.)
 
-private let environment = ProcessInfo.processInfo.environment
-private let smolInstalled: Bool = {
-  let cache =
-    environment["XDG_CACHE_HOME"].map { $0 + "/treepo/models" }
-    ?? environment["HOME"].map { $0 + "/.cache/treepo/models" } ?? "/nonexistent"
-  return FileManager.default.fileExists(atPath: cache + "/SmolLM2-135M-Instruct.Q4_1.gguf")
-}()
-private let smolRuns: Bool = {
-  let required = environment["TREEPO_REQUIRE_REAL_MODEL"] == "1"
-  if !smolInstalled && !required {
-    print("BenchRolloutChatTests: SmolLM2 case skipped, run `treepo models get smollm2-135m`")
-  }
-  return smolInstalled || required
-}()
-
 @Suite struct BenchRolloutChatTests {
   @Test func flatBaselineOfTheBundledModelIsTreepoSample() throws {
     try expectFlatBaselineIsSample(model: [], task: "countdown", prompts: 2, n: 4, length: 16)
   }
 
-  @Test(.enabled(if: smolRuns, "SmolLM2 is not installed"))
+  @Test(.enabled(if: SmolLM2.runs, "SmolLM2 is not installed"))
   func flatBaselineOfSmolLM2IsTreepoSample() throws {
-    #expect(smolInstalled, "TREEPO_REQUIRE_REAL_MODEL=1 but SmolLM2 is not installed")
+    #expect(SmolLM2.installed, "TREEPO_REQUIRE_REAL_MODEL=1 but SmolLM2 is not installed")
     try expectFlatBaselineIsSample(
       model: ["--model", "smollm2-135m"], task: "arith", prompts: 1, n: 4, length: 16)
   }

@@ -7,25 +7,10 @@ import Testing
 // unknown model. The SmolLM2 case needs `treepo models get smollm2-135m` (make test runs it); it
 // is skipped with a printed reason otherwise, and fails under TREEPO_REQUIRE_REAL_MODEL=1.
 
-private let environment = ProcessInfo.processInfo.environment
-private let smolInstalled: Bool = {
-  let cache =
-    environment["XDG_CACHE_HOME"].map { $0 + "/treepo/models" }
-    ?? environment["HOME"].map { $0 + "/.cache/treepo/models" } ?? "/nonexistent"
-  return FileManager.default.fileExists(atPath: cache + "/SmolLM2-135M-Instruct.Q4_1.gguf")
-}()
-private let smolRuns: Bool = {
-  let required = environment["TREEPO_REQUIRE_REAL_MODEL"] == "1"
-  if !smolInstalled && !required {
-    print("GenerateCommandTests: SmolLM2 case skipped, run `treepo models get smollm2-135m`")
-  }
-  return smolInstalled || required
-}()
-
 @Suite struct GenerateCommandTests {
-  @Test(.enabled(if: smolRuns, "SmolLM2 is not installed"))
+  @Test(.enabled(if: SmolLM2.runs, "SmolLM2 is not installed"))
   func greedyAnswerOfSmolLM2IsTransformersText() throws {
-    #expect(smolInstalled, "TREEPO_REQUIRE_REAL_MODEL=1 but SmolLM2 is not installed")
+    #expect(SmolLM2.installed, "TREEPO_REQUIRE_REAL_MODEL=1 but SmolLM2 is not installed")
     let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
       .appendingPathComponent("../TreePOEngineTests/Fixtures/golden/smollm2/done_when.txt")
     let expected = try String(contentsOf: fixture, encoding: .utf8)

@@ -8,21 +8,6 @@ import Testing
 // (make test does), is skipped with a printed reason otherwise, and fails under
 // TREEPO_REQUIRE_REAL_MODEL=1. The PPO step (`t`) on these models is not asserted here.
 
-private let environment = ProcessInfo.processInfo.environment
-private let smolInstalled: Bool = {
-  let cache =
-    environment["XDG_CACHE_HOME"].map { $0 + "/treepo/models" }
-    ?? environment["HOME"].map { $0 + "/.cache/treepo/models" } ?? "/nonexistent"
-  return FileManager.default.fileExists(atPath: cache + "/SmolLM2-135M-Instruct.Q4_1.gguf")
-}()
-private let smolRuns: Bool = {
-  let required = environment["TREEPO_REQUIRE_REAL_MODEL"] == "1"
-  if !smolInstalled && !required {
-    print("LiveTextModelTests: SmolLM2 case skipped, run `treepo models get smollm2-135m`")
-  }
-  return smolInstalled || required
-}()
-
 enum TextLive {
   static let tinyModel = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent(
@@ -79,9 +64,9 @@ enum TextLive {
 
   /// The shape (4 prompts × 16 paths) on SmolLM2: the first round comes by itself, a
   /// second on space; while it decodes, the progress shows and keys still move the view.
-  @Test(.enabled(if: smolRuns, "SmolLM2 is not installed"))
+  @Test(.enabled(if: SmolLM2.runs, "SmolLM2 is not installed"))
   func smolLM2DecodesTwoRoundsAndStaysResponsive() throws {
-    #expect(smolInstalled, "TREEPO_REQUIRE_REAL_MODEL=1 but SmolLM2 is not installed")
+    #expect(SmolLM2.installed, "TREEPO_REQUIRE_REAL_MODEL=1 but SmolLM2 is not installed")
     let session = try TmuxSession(["--model", "smollm2-135m"], width: 120, height: 40)
     defer { session.close() }
     let first = try session.waitForScreen(timeout: 180, "SmolLM2's first round") {

@@ -7,21 +7,6 @@ import Testing
 // on a small batch, so the step takes seconds, not minutes) runs when installed, is skipped with
 // a printed reason otherwise, and fails under TREEPO_REQUIRE_REAL_MODEL=1.
 
-private let environment = ProcessInfo.processInfo.environment
-private let smolInstalled: Bool = {
-  let cache =
-    environment["XDG_CACHE_HOME"].map { $0 + "/treepo/models" }
-    ?? environment["HOME"].map { $0 + "/.cache/treepo/models" } ?? "/nonexistent"
-  return FileManager.default.fileExists(atPath: cache + "/SmolLM2-135M-Instruct.Q4_1.gguf")
-}()
-private let smolRuns: Bool = {
-  let required = environment["TREEPO_REQUIRE_REAL_MODEL"] == "1"
-  if !smolInstalled && !required {
-    print("LiveTextTrainTests: SmolLM2 case skipped, run `treepo models get smollm2-135m`")
-  }
-  return smolInstalled || required
-}()
-
 @Suite struct LiveTextTrainTests {
   @Test func tinyChatModelTrainsOnTAndSavesItsTokenizer() throws {
     let session = try TmuxSession(
@@ -49,9 +34,9 @@ private let smolRuns: Bool = {
     #expect(try session.waitForExit(timeout: 30) == 0)
   }
 
-  @Test(.enabled(if: smolRuns, "SmolLM2 is not installed"))
+  @Test(.enabled(if: SmolLM2.runs, "SmolLM2 is not installed"))
   func smolLM2TwoRoundsAndATrainStep() throws {
-    #expect(smolInstalled, "TREEPO_REQUIRE_REAL_MODEL=1 but SmolLM2 is not installed")
+    #expect(SmolLM2.installed, "TREEPO_REQUIRE_REAL_MODEL=1 but SmolLM2 is not installed")
     let session = try TmuxSession(
       [
         "--model", "smollm2-135m", "--batch-size", "1", "--n", "4", "--response-length", "32",
