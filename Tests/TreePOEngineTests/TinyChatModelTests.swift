@@ -18,6 +18,18 @@ enum TinyChat {
     let template = try ChatTemplate(recognizing: try #require(text), source: "fixture")
     return (model, tokenizer, template)
   }
+
+  /// A tree sampler over the model's own decoder, stopping at the tokenizer's end of turn.
+  static func sampler(
+    _ model: Model, _ tokenizer: any Tokenizer, task: any ReasoningTask, prompts: [String],
+    config: RolloutConfig, maxLength: Int
+  ) throws -> TreeSampler {
+    let decoder = ModelSegmentDecoder(
+      model: model, config: config, prompts: prompts.count, stopTokens: Set(tokenizer.stopIds),
+      maxLength: maxLength)
+    return try TreeSampler(
+      decoder: decoder, task: task, tokenizer: tokenizer, prompts: prompts, config: config)
+  }
 }
 
 @Suite struct TinyChatModelTests {
@@ -106,11 +118,8 @@ enum TinyChat {
     config.maxResponseTokens = 30
     config.seed = 3
     let prompts = (0..<3).map { task.problem(split: .train, index: $0, size: 2).prompt }
-    let decoder = ModelSegmentDecoder(
-      model: model, config: config, prompts: prompts.count, stopTokens: Set(tokenizer.stopIds),
-      maxLength: 96)
-    let sampler = try TreeSampler(
-      decoder: decoder, task: task, tokenizer: tokenizer, prompts: prompts, config: config)
+    let sampler = try TinyChat.sampler(
+      model, tokenizer, task: task, prompts: prompts, config: config, maxLength: 96)
     var texts: [Int: String] = [:]
     var segments = 0
     let trajectories = try sampler.run { events in
@@ -152,11 +161,8 @@ enum TinyChat {
     config.segmentBoundary = .step
     config.seed = 4
     let prompts = (0..<2).map { task.problem(split: .train, index: $0, size: 2).prompt }
-    let decoder = ModelSegmentDecoder(
-      model: model, config: config, prompts: prompts.count, stopTokens: Set(tokenizer.stopIds),
-      maxLength: 128)
-    let sampler = try TreeSampler(
-      decoder: decoder, task: task, tokenizer: tokenizer, prompts: prompts, config: config)
+    let sampler = try TinyChat.sampler(
+      model, tokenizer, task: task, prompts: prompts, config: config, maxLength: 128)
     var shortOnes = 0
     var cutAtBoundary = 0
     _ = try sampler.run { events in
