@@ -6,7 +6,7 @@
 DEBIAN_PACKAGES := libopenblas-dev libncursesw5-dev zlib1g-dev pkg-config tmux python3-pip
 SWIFT_FLAGS ?= -c release
 
-.PHONY: run test deps build bench test-verl
+.PHONY: run test deps build bench test-verl lint
 
 deps:
 	@missing=""; \
@@ -40,3 +40,7 @@ test: deps
 test-verl:
 	scripts/setup-verl.sh
 	.venv-verl/bin/python -m pytest integrations/verl -q
+
+# Layout check (swift-format with .swift-format: 2 spaces, 100 columns); not part of `make test`.
+lint:
+	swift format lint --strict --recursive Sources Tests

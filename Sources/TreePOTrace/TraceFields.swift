@@ -44,7 +44,9 @@ struct Fields {
   }
   func uint64(_ key: String) throws(TraceFieldError) -> UInt64 {
     let v = try value(key)
-    guard document.kind(v) == .number, let u = UInt64(document.numberText(v)) else { throw bad(key) }
+    guard document.kind(v) == .number, let u = UInt64(document.numberText(v)) else {
+      throw bad(key)
+    }
     return u
   }
   func bool(_ key: String) throws(TraceFieldError) -> Bool {
@@ -173,5 +175,7 @@ struct Fields {
     default: return nil
     }
   }
-  private static let nonFinite: [String: Double] = ["nan": .nan, "inf": .infinity, "-inf": -.infinity]
+  private static let nonFinite: [String: Double] = [
+    "nan": .nan, "inf": .infinity, "-inf": -.infinity,
+  ]
 }

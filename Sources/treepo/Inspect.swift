@@ -71,7 +71,8 @@ extension Treepo {
     static func report(_ s: TraceSummary, title: String) -> String {
       var lines = [title]
       if let h = s.header {
-        lines.append("  \(TraceHeader.formatName) v\(h.version) · model \(h.model) · task \(h.task)")
+        lines.append(
+          "  \(TraceHeader.formatName) v\(h.version) · model \(h.model) · task \(h.task)")
       }
       lines.append(
         "  \(s.trainSteps) train step(s) · \(s.rollouts) rollout(s) · \(s.prompts) prompts · "

@@ -45,9 +45,11 @@ import TreePOEngine
       var rows: [Float] = []
       for t in 0..<input.lengths[b] {
         let token = Int(input.tokens[b * input.length + t])
-        let logits = t == 0 ? try decoder.prefill(seq, tokens: [token]) : try decoder.step(
-          [seq], tokens: [token])[0]
-        rows += logits
+        if t == 0 {
+          rows += try decoder.prefill(seq, tokens: [token])
+        } else {
+          rows += try decoder.step([seq], tokens: [token])[0]
+        }
       }
       let start = b * input.length * v
       expectClose(

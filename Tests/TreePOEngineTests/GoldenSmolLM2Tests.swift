@@ -21,7 +21,8 @@ enum RealModel {
   }
   static var runs: Bool {
     if path == nil && !required {
-      print("GoldenSmolLM2Tests skipped: \(name) is not installed (run `treepo models get \(name)`)")
+      print(
+        "GoldenSmolLM2Tests skipped: \(name) is not installed (run `treepo models get \(name)`)")
     }
     return path != nil || required
   }
@@ -31,7 +32,8 @@ enum RealModel {
   }
 }
 
-@Suite(.enabled(if: RealModel.runs, "SmolLM2 is not installed: run `treepo models get smollm2-135m`"))
+@Suite(
+  .enabled(if: RealModel.runs, "SmolLM2 is not installed: run `treepo models get smollm2-135m`"))
 struct GoldenSmolLM2Tests {
   let fixture: SafetensorsFile
   let prompts: [String]
@@ -77,7 +79,8 @@ struct GoldenSmolLM2Tests {
     expectCloseFloats(
       "prompt \(i) top-64 logits", topIds.map { row[$0] }, topValues, tolerance: 1e-4 * maxAbs)
     let argmax = row.indices.max { row[$0] < row[$1] }
-    #expect(argmax == topIds[0], "prompt \(i): engine argmax \(argmax ?? -1), transformers \(topIds[0])")
+    #expect(
+      argmax == topIds[0], "prompt \(i): engine argmax \(argmax ?? -1), transformers \(topIds[0])")
     // The full row through its checksums, each within 1e-4 of its own scale.
     let signs = Self.projectionSigns(count: row.count)
     var checks = [Double](repeating: 0, count: 6)

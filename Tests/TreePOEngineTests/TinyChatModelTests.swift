@@ -150,7 +150,8 @@ enum TinyChat {
     for id in boundary {
       let text = String(decoding: tokenizer.tokenBytes(id), as: UTF8.self)
       #expect(
-        [".", "!", "?", "\n"].contains { text.hasSuffix($0) }, "token \(id) \(text.debugDescription)")
+        [".", "!", "?", "\n"].contains { text.hasSuffix($0) },
+        "token \(id) \(text.debugDescription)")
     }
     var config = RolloutConfig()
     config.n = 6

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-import TreePOTrace
 import TreePOExplorer
+import TreePOTrace
 
 // The one key table: complete, unambiguous, and the source of docs/keys.md.
 

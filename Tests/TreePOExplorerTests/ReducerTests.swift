@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-import TreePOTrace
 import TreePOExplorer
+import TreePOTrace
 
 // The tree store is a pure reducer: live events and the same events read back from a trace file
 // give the same state, and each event does what it says.

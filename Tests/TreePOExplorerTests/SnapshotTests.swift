@@ -1,6 +1,6 @@
 import Testing
-import TreePOTrace
 import TreePOExplorer
+import TreePOTrace
 
 // Whole-screen snapshots (text + style planes) of the canonical states, at the minimum size 80×24.
 

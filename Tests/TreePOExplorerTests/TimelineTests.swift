@@ -1,6 +1,6 @@
 import Testing
-import TreePOTrace
 import TreePOExplorer
+import TreePOTrace
 
 // Scrubbing through snapshots gives exactly the state of reducing the prefix from scratch, in any
 // order of jumps; events appended while scrolled back do not move the view.

@@ -44,12 +44,13 @@ import TreePOTrace
     #expect(v["a"]?["k"] == .array([.bool(true), .null]))
   }
 
-  @Test(arguments: [
-    ([0x22, 0xC3, 0x28, 0x22], 2),  // a lead byte without its continuation
-    ([0x22, 0xE0, 0x80, 0x80, 0x22], 2),  // overlong
-    ([0x22, 0xED, 0xA0, 0x80, 0x22], 2),  // a UTF-16 surrogate in UTF-8
-    ([0x22, 0x61, 0xF4, 0x90, 0x80, 0x80, 0x22], 3),  // above U+10FFFF
-  ] as [([UInt8], Int)])
+  @Test(
+    arguments: [
+      ([0x22, 0xC3, 0x28, 0x22], 2),  // a lead byte without its continuation
+      ([0x22, 0xE0, 0x80, 0x80, 0x22], 2),  // overlong
+      ([0x22, 0xED, 0xA0, 0x80, 0x22], 2),  // a UTF-16 surrogate in UTF-8
+      ([0x22, 0x61, 0xF4, 0x90, 0x80, 0x80, 0x22], 3),  // above U+10FFFF
+    ] as [([UInt8], Int)])
   func invalidUTF8IsRefusedAtTheByte(_ bytes: [UInt8], _ column: Int) {
     #expect(throws: JSONParseError(line: 1, column: column, reason: "invalid UTF-8 in a string")) {
       try JSONValue.parse(bytes)

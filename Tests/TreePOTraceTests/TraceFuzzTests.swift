@@ -19,7 +19,8 @@ private func corpus() -> [UInt8] {
 /// Byte-level mutations that aim at the parser's and the reader's edges.
 struct TraceMutator {
   var rng: SeededRandom
-  static let interesting = Array("{}[]\":,\\\n 0123456789-+.eEtfnu\u{7f}".utf8) + [0x00, 0xC3, 0xFF]
+  static let interesting =
+    Array("{}[]\":,\\\n 0123456789-+.eEtfnu\u{7f}".utf8) + [0x00, 0xC3, 0xFF]
   static let fragments: [[UInt8]] = [
     "\"nan\"", "1e999", "-0", "18446744073709551616", "\"\\ud800\"", "null", "[[[[[[[[", "}}}}",
     "\"parent\":0,", "\"node\":0,", "\"kind\":\"node_spawned\",", "\"kind\":\"rollout_started\",",

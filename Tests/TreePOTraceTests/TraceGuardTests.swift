@@ -16,7 +16,8 @@ private let headerLine = String(
 private func spawn(_ node: Int, parent: Int?, prompt: Int = 0) -> String {
   let reason: SpawnReason = parent == nil ? .root : .initial
   let event = TreeEvent.nodeSpawned(
-    NodeSpawned(prompt: prompt, node: node, parent: parent, depth: parent == nil ? 0 : 1,
+    NodeSpawned(
+      prompt: prompt, node: node, parent: parent, depth: parent == nil ? 0 : 1,
       reason: reason))
   return String(decoding: event.jsonLine(), as: UTF8.self)
 }
@@ -49,7 +50,8 @@ private func trace(_ lines: [String], _ name: String) throws -> URL {
   }
 
   @Test func duplicateNodeIdNamesBothLines() throws {
-    let url = try trace([rollout, spawn(0, parent: nil), spawn(1, parent: 0), spawn(1, parent: 0)],
+    let url = try trace(
+      [rollout, spawn(0, parent: nil), spawn(1, parent: 0), spawn(1, parent: 0)],
       "duplicate.jsonl")
     #expect(
       throws: TraceError(
@@ -111,14 +113,17 @@ private func trace(_ lines: [String], _ name: String) throws -> URL {
     while let event = try reader.next() { events.append(event) }
     #expect(events.count == 2)
     #expect(
-      reader.problems == ["\(url.path): line 3 is longer than 1 MiB, the most a trace line may be."])
+      reader.problems == ["\(url.path): line 3 is longer than 1 MiB, the most a trace line may be."]
+    )
     #expect(reader.lineNumber == 4)
   }
 
   @Test func notStrictReadingListsEveryProblemAndGoesOn() throws {
     let url = try trace(
-      [rollout, spawn(0, parent: nil), "{\"kind\":\"node_spawned\"}\n", spawn(0, parent: nil),
-        "[1,\n", spawn(1, parent: 0)], "lenient.jsonl")
+      [
+        rollout, spawn(0, parent: nil), "{\"kind\":\"node_spawned\"}\n", spawn(0, parent: nil),
+        "[1,\n", spawn(1, parent: 0),
+      ], "lenient.jsonl")
     var reader = try TraceReader(url: url, strict: false)
     var events = 0
     while try reader.next() != nil { events += 1 }

@@ -66,19 +66,19 @@ private let everyKind: [TreeEvent] = [
 /// `everyKind` as the format writes it: pins the encoding byte for byte (docs/trace-format.md)
 /// and, read back, the decoding — without a second implementation to compare against.
 private let everyKindLines = #"""
-{"kind":"rollout_started","rollout":0,"sampler":"tree","prompts":[{"index":0,"text":"6 6 9 0 7>8:","tokenIds":[6,12,6]}],"config":{"quote\"key":"back\\slash\nline","tree_div_policy":"entropy"}}
-{"kind":"node_spawned","prompt":0,"node":0,"depth":0,"reason":"root"}
-{"kind":"node_spawned","prompt":0,"node":1,"parent":0,"depth":1,"reason":"initial"}
-{"kind":"segment_decoded","prompt":0,"node":1,"tokenIds":[9,15,6],"text":"9*6\u0001é","logprobs":[-0.1,-1e-07,"-inf"],"entropies":[0.8,0.02,3.4028235e+38]}
-{"kind":"node_ended","prompt":0,"node":1,"outcome":"pruned","reason":"budget"}
-{"kind":"node_ended","prompt":0,"node":2,"outcome":"finished","reason":"terminator","reward":0.0,"failure":"arith"}
-{"kind":"fallback","prompt":0,"sourceLeaf":2,"cutNode":0,"cutDepth":0}
-{"kind":"round_finished","round":3,"counters":{"decodedTokens":0,"flatEquivalentTokens":0,"sharedPrefixTokens":0,"kvPagesInUse":0,"kvPagesPeak":0,"active":0,"finished":0,"stopped":0,"truncated":0,"pruned":0,"fallbacks":0,"elapsedSeconds":0.0},"done":true}
-{"kind":"advantages_assigned","estimator":"tree","nodes":[{"prompt":0,"node":2,"advantage":-0.333333}]}
-{"kind":"train_step","step":1,"metrics":{"actor/pg_loss":0.30000000000000004,"critic/score/mean":"inf"},"changes":[{"prompt":0,"node":2,"before":-3.5,"after":-3.25}]}
-{"kind":"checkpoint_saved","step":1,"path":"/tmp/ckpt/step_1"}
+  {"kind":"rollout_started","rollout":0,"sampler":"tree","prompts":[{"index":0,"text":"6 6 9 0 7>8:","tokenIds":[6,12,6]}],"config":{"quote\"key":"back\\slash\nline","tree_div_policy":"entropy"}}
+  {"kind":"node_spawned","prompt":0,"node":0,"depth":0,"reason":"root"}
+  {"kind":"node_spawned","prompt":0,"node":1,"parent":0,"depth":1,"reason":"initial"}
+  {"kind":"segment_decoded","prompt":0,"node":1,"tokenIds":[9,15,6],"text":"9*6\u0001é","logprobs":[-0.1,-1e-07,"-inf"],"entropies":[0.8,0.02,3.4028235e+38]}
+  {"kind":"node_ended","prompt":0,"node":1,"outcome":"pruned","reason":"budget"}
+  {"kind":"node_ended","prompt":0,"node":2,"outcome":"finished","reason":"terminator","reward":0.0,"failure":"arith"}
+  {"kind":"fallback","prompt":0,"sourceLeaf":2,"cutNode":0,"cutDepth":0}
+  {"kind":"round_finished","round":3,"counters":{"decodedTokens":0,"flatEquivalentTokens":0,"sharedPrefixTokens":0,"kvPagesInUse":0,"kvPagesPeak":0,"active":0,"finished":0,"stopped":0,"truncated":0,"pruned":0,"fallbacks":0,"elapsedSeconds":0.0},"done":true}
+  {"kind":"advantages_assigned","estimator":"tree","nodes":[{"prompt":0,"node":2,"advantage":-0.333333}]}
+  {"kind":"train_step","step":1,"metrics":{"actor/pg_loss":0.30000000000000004,"critic/score/mean":"inf"},"changes":[{"prompt":0,"node":2,"before":-3.5,"after":-3.25}]}
+  {"kind":"checkpoint_saved","step":1,"path":"/tmp/ckpt/step_1"}
 
-"""#
+  """#
 
 @Test func everyKindIsWrittenAsTheGoldenLines() {
   let written = everyKind.map { String(decoding: $0.jsonLine(), as: UTF8.self) }.joined()
@@ -138,8 +138,11 @@ private let everyKindLines = #"""
 @Test func malformedLineInTheMiddleNamesTheLine() throws {
   let good = String(decoding: everyKind[1].jsonLine(), as: UTF8.self)
   let url = try write(headerLine + good + "{\"kind\":\"node_spawned\",\n" + good, to: "bad.jsonl")
-  #expect(throws: TraceError("\(url.path): line 3 is not a valid event "
-        + "(not JSON: expected a string key at column 24).")) {
+  #expect(
+    throws: TraceError(
+      "\(url.path): line 3 is not a valid event "
+        + "(not JSON: expected a string key at column 24).")
+  ) {
     try Trace.load(url)
   }
 }

@@ -18,7 +18,8 @@ import Testing
       #"{"kind":"train_step","step":1,"metrics":{"actor/grad_norm":3e19,"actor/entropy":1e30,"actor/pg_loss":"nan"},"changes":[{"prompt":0,"node":1,"before":"nan","after":1e30}]}"#,
     ]
     let path = NSTemporaryDirectory() + "treepo-e2e-\(UUID().uuidString)-nan.jsonl"
-    try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    try (lines.joined(separator: "\n") + "\n").write(
+      toFile: path, atomically: true, encoding: .utf8)
     defer { try? FileManager.default.removeItem(atPath: path) }
 
     let session = try TmuxSession(["replay", path], width: 120, height: 40)

@@ -17,7 +17,8 @@ import Testing
       #"{"kind":"segment_decoded","prompt":0,"node":2,"tokenIds":[4,5,6],"text":"1+2","logprobs":[-0.1,-0.1,-0.1],"entropies":[0.1,0.1,0.1]}"#,
     ]
     let path = NSTemporaryDirectory() + "treepo-e2e-\(UUID().uuidString)-dup.jsonl"
-    try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    try (lines.joined(separator: "\n") + "\n").write(
+      toFile: path, atomically: true, encoding: .utf8)
     defer { try? FileManager.default.removeItem(atPath: path) }
 
     let session = try TmuxSession(["replay", path], width: 100, height: 30)

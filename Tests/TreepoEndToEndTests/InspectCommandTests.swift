@@ -19,7 +19,8 @@ import TreePOEngine
     lines.insert(lines[spawn], at: spawn + 1)  // the same node spawned twice
     lines.insert("{\"kind\": 3}", at: 3)
     let path = NSTemporaryDirectory() + "treepo-e2e-\(UUID().uuidString)-bad.jsonl"
-    try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    try (lines.joined(separator: "\n") + "\n").write(
+      toFile: path, atomically: true, encoding: .utf8)
     let (status, output) = try Spawn.run([try TreepoBinary.path(), "inspect", path])
     #expect(status == 1)
     #expect(output.contains("2 problem(s):"))
@@ -43,8 +44,9 @@ import TreePOEngine
       Issue.record("no files in \(output)")
       return
     }
-    #expect(files.map { $0["path"]?.stringValue ?? "" }.map { ($0 as NSString).lastPathComponent }
-      == ["step_2.jsonl", "step_10.jsonl"])
+    #expect(
+      files.map { $0["path"]?.stringValue ?? "" }.map { ($0 as NSString).lastPathComponent }
+        == ["step_2.jsonl", "step_10.jsonl"])
     #expect(json["total"]?["events"] == .int(2 * Demo.eventCount))
 
     let empty = NSTemporaryDirectory() + "treepo-e2e-\(UUID().uuidString)-empty"

@@ -14,7 +14,8 @@ enum HFFamily {
     let supported = known.map(\.architecture).joined(separator: ", ")
     if let type = keys.value("model_type") {
       guard let name = type.stringValue else {
-        throw .wrongType(path: keys.path, key: "model_type", expected: "a string", found: type.typeName)
+        throw .wrongType(
+          path: keys.path, key: "model_type", expected: "a string", found: type.typeName)
       }
       guard let match = known.first(where: { $0.type == name }) else {
         throw .badValue(

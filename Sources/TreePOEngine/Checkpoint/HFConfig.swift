@@ -89,7 +89,10 @@ extension ModelConfig {
       ("attention_dropout", .double(0)),
       ("bos_token_id", id(bosTokenId)),
       ("dtype", .string("float32")),
-      ("eos_token_id", eosTokenIds.count > 1 ? .array(eosTokenIds.map { .int($0) }) : id(eosTokenId)),
+      (
+        "eos_token_id",
+        eosTokenIds.count > 1 ? .array(eosTokenIds.map { .int($0) }) : id(eosTokenId)
+      ),
       ("head_dim", .int(headDim)),
       ("hidden_act", .string("silu")),
       ("hidden_size", .int(hiddenSize)),

@@ -28,11 +28,14 @@ public struct Verdict: Sendable, Equatable {
     self.failure = failure
   }
   public static let correct = Verdict(reward: 1, failure: nil)
-  public static func wrong(_ reason: FailureReason) -> Verdict { Verdict(reward: 0, failure: reason) }
+  public static func wrong(_ reason: FailureReason) -> Verdict {
+    Verdict(reward: 0, failure: reason)
+  }
 }
 
 public enum Split: String, Sendable, CaseIterable {
-  case train, heldOut = "held_out"
+  case train
+  case heldOut = "held_out"
 }
 
 public struct Problem: Sendable, Equatable {

@@ -1,6 +1,6 @@
 import Testing
-import TreePOTrace
 import TreePOExplorer
+import TreePOTrace
 
 // Numbers a damaged trace or a diverged model can carry — NaN, ±inf, 1e30 — render as "nan",
 // "inf" or "3.0e19" in every pane and colouring; none may trap the renderer (issue 12, item 2).
@@ -66,7 +66,8 @@ private var damaged: [TreeEvent] {
   events.append(
     .trainStep(
       TrainStepFinished(
-        step: 2, metrics: ["actor/grad_norm": 3e19, "actor/entropy": -1e300, "actor/pg_loss": 9.2e18],
+        step: 2,
+        metrics: ["actor/grad_norm": 3e19, "actor/entropy": -1e300, "actor/pg_loss": 9.2e18],
         changes: [])))
   d.feed(events)
   let screen = d.screen

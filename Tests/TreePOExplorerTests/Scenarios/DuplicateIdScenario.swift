@@ -1,6 +1,6 @@
 import Testing
-import TreePOTrace
 import TreePOExplorer
+import TreePOTrace
 
 // Two spawns of one node id (a damaged trace): the second is kept out and counted, and search,
 // navigation and rendering carry on (issue 12, item 3: `/` trapped on "Duplicate values for key").

@@ -1,6 +1,6 @@
 import Testing
-import TreePOTrace
 import TreePOExplorer
+import TreePOTrace
 
 // A click selects the node on that row (or the prompt in the Batch pane); the wheel scrolls the
 // tree and keeps the selection in view.

@@ -1,6 +1,6 @@
 import Testing
-import TreePOTrace
 import TreePOExplorer
+import TreePOTrace
 
 // The panes show what the engine did (issue 12, items 17 and 18 and the small things): "saved"
 // only once the batch is done, ✓+✗ counting every trajectory, the trainer's settings, the prompts

@@ -1,6 +1,6 @@
 import Testing
-import TreePOTrace
 import TreePOExplorer
+import TreePOTrace
 
 // Replay opens at the end; < > step one event, { } one round, Home/End jump; the status bar shows
 // the position. Scrubbing back gives exactly the state those events produce.

@@ -1,6 +1,6 @@
 import Testing
-import TreePOTrace
 import TreePOExplorer
+import TreePOTrace
 
 // `w` saves the trained weights (an engine command; the engine answers with `checkpoint_saved`),
 // and `q` after training offers it once before quitting; Ctrl-C always quits at once.

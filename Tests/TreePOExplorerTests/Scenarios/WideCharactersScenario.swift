@@ -1,6 +1,6 @@
 import Testing
-import TreePOTrace
 import TreePOExplorer
+import TreePOTrace
 
 // Text from a BPE model can hold CJK or emoji: two columns each, never split at a pane edge, and
 // control characters never reach the terminal.

@@ -1,5 +1,5 @@
-import TreePOTrace
 import TreePOExplorer
+import TreePOTrace
 
 // The headless driver scenario tests use: events and keys in, rendered lines out — what the real
 // terminal driver does, minus the terminal.
