@@ -157,7 +157,7 @@ extension Treepo {
 
     func checkMemory(_ loaded: LoadedModel, length: Int) throws {
       try MemoryCheck.require(
-        MemoryCheck.rollout(loaded.model.config, prompts: prompts, n: rollout.n, length: length),
+        MemoryPlan.rollout(loaded.model.config, prompts: prompts, n: rollout.n, length: length),
         for: "A rollout of --prompts \(prompts) × --n \(rollout.n)")
     }
 

@@ -51,11 +51,12 @@ extension Treepo {
         ? try LiveShape.maxLength(
           task, tokenizer: loaded.tokenizer, sizes: sizes, config: config, model: loaded.model)
         : nil
+      let modelConfig = loaded.model.config
       try MemoryCheck.require(
-        MemoryCheck.rollout(loaded.model.config, prompts: batchSize, n: config.n, length: maxLength)
-          + MemoryCheck.training(
-            loaded.model.config, batch: trainerConfig.microBatchSize,
-            length: maxLength ?? loaded.model.config.maxPositions),
+        MemoryPlan.rollout(modelConfig, prompts: batchSize, n: config.n, length: maxLength)
+          + MemoryPlan.trainer(
+            modelConfig, trainer: trainerConfig,
+            length: PolicyTrainer.graphLength(initial: maxLength, needed: 0, config: modelConfig)),
         for: "A batch of --batch-size \(batchSize) × --n \(config.n)")
       let header = TraceHeader(
         model: loaded.name, task: task.name,

@@ -90,7 +90,9 @@ extension Treepo {
       } else {
         let config = try makeConfig()
         try MemoryCheck.require(
-          MemoryCheck.training(config.model, batch: batchSize, length: config.model.maxPositions),
+          MemoryPlan.model(config.model)
+            + MemoryPlan.pretrainer(
+              config.model, batch: batchSize, length: config.model.maxPositions),
           for: "A model of --hidden-size \(hiddenSize), --layers \(layers), --ffn \(ffn) trained "
             + "in batches of \(batchSize)")
         trainer = try Pretrainer(config: config)

@@ -79,7 +79,7 @@ extension Treepo {
 
     func checkMemory(_ loaded: LoadedModel, prompts: Int, length: Int) throws {
       try MemoryCheck.require(
-        MemoryCheck.rollout(loaded.model.config, prompts: prompts, n: rollout.n, length: length),
+        MemoryPlan.rollout(loaded.model.config, prompts: prompts, n: rollout.n, length: length),
         for: "Sampling \(prompts) prompts × --n \(rollout.n)")
     }
 

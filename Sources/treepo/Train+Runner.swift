@@ -11,6 +11,8 @@ struct TrainRunner {
   let modelName: String
   var curve: [(step: Int, accuracy: Double, tokens: Int, seconds: Double)] = []
   var decodedTokens = 0
+  /// What the run was estimated to allocate (printed in the summary).
+  var memory: MemoryPlan?
 
   init(
     command: Treepo.Train, loop: TrainLoop, task: any ReasoningTask, root: URL, modelName: String
@@ -183,6 +185,11 @@ struct TrainRunner {
         + "\(ProgressLine.duration(elapsed)) with evaluations")
     print("ended            \(ending)")
     print("decoded tokens   \(decodedTokens)")
+    if let memory {
+      print(
+        String(format: "memory plan      %.2f GB allocated: ", Double(memory.total) / 1e9)
+          + memory.summary)
+    }
     print("held-out greedy  step   accuracy   tokens  train time")
     for point in curve {
       print(

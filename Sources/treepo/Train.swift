@@ -197,13 +197,12 @@ extension Treepo {
         try TrainLoop.prompts(task: task, config: config, step: 0).map {
           try loaded.tokenizer.encode($0).count
         }.max() ?? 0
-      let length = min(modelConfig.maxPositions, promptTokens + config.rollout.maxResponseTokens)
       let micro = config.trainer.microBatchSize
+      let plan = TrainLoop.memoryPlan(
+        modelConfig, config: config, longestPrompt: promptTokens,
+        decode: loaded.model.decodeWeightFormat)
       try MemoryCheck.require(
-        MemoryCheck.rollout(modelConfig, prompts: promptsPerStep, n: rollout.n, length: length)
-          + MemoryCheck.training(modelConfig, batch: micro, length: length)
-          + (config.trainer.ppo.klCoef > 0
-            ? MemoryCheck.trainingGraph(modelConfig, batch: micro, length: length) : 0),
+        plan, allocated: MemoryCheck.loadedModel,
         for: "Training with --prompts-per-step \(promptsPerStep) × --n \(rollout.n) and "
           + "--ppo-micro-batch-size \(micro)")
       let loop = TrainLoop(
@@ -230,6 +229,7 @@ extension Treepo {
       }
       var runner = TrainRunner(
         command: self, loop: loop, task: task, root: root, modelName: loaded.name)
+      runner.memory = plan
       try runner.train()
     }
   }

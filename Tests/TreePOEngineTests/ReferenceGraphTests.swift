@@ -53,3 +53,27 @@ private func trajectories(_ tokenizer: CharTokenizer) throws -> [Trajectory] {
   #expect(got[3] > 0.1, "the second step's KL must not vanish: \(got[3])")
   expectCloseFloats("kl_loss, loss, pg_loss per step", got, golden, tolerance: 1e-6, relative: true)
 }
+
+@Test func aForwardOnlyGraphHoldsNoGradientsAndComputesTheSameForward() throws {
+  let (model, _) = try BundledModel.load()
+  var config = TrainerConfig()
+  config.ppo.klCoef = 0.1
+  config.microBatchSize = 2
+  let trainer = PolicyTrainer(model: model, config: config, maxLength: 24)
+  let reference = try #require(trainer.referenceGraph)
+  #expect(reference.forwardOnly && reference.gradients.count == 0)
+  let full = TrainingGraph(model: model, maxBatch: 2, maxLength: 24)
+  // One layer set instead of four, and no backward scratch.
+  #expect(reference.activationCount * 3 < full.activationCount)
+  let tokens = (0..<48).map { Int32(($0 * 5 + 3) % 21) }
+  let targets = (0..<48).map { Int32(($0 * 7 + 1) % 21) }
+  for graph in [reference, full] {
+    graph.forward(tokens: tokens, targets: targets, lengths: [24, 17], batch: 2, length: 24)
+  }
+  expectIdenticalFloats(
+    "target log-probs", UnsafeBufferPointer(start: reference.targetLogprobs, count: 48),
+    UnsafeBufferPointer(start: full.targetLogprobs, count: 48))
+  expectIdenticalFloats(
+    "entropies", UnsafeBufferPointer(start: reference.entropies, count: 48),
+    UnsafeBufferPointer(start: full.entropies, count: 48))
+}

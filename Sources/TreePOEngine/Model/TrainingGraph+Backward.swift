@@ -21,6 +21,7 @@ extension TrainingGraph {
 
   public func backward(dLogprob: UnsafePointer<Float>, dEntropy: UnsafePointer<Float>?) {
     precondition(batch > 0, "backward called before forward")
+    precondition(!forwardOnly, "backward on a forward-only graph (it keeps no activations for it)")
     let config = model.config
     let t = length
     let n = batch * t

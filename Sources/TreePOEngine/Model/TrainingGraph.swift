@@ -67,7 +67,11 @@ public final class TrainingGraph {
   let targets: UnsafeMutablePointer<Int32>  // [N]
   let positions: UnsafeMutablePointer<Int32>  // [N]
 
-  public init(model: Model, maxBatch: Int, maxLength: Int) {
+  /// A graph that only runs `forward` (the KL reference policy): no gradients, no backward
+  /// scratch, and one set of layer buffers that every layer reuses in turn.
+  public let forwardOnly: Bool
+
+  public init(model: Model, maxBatch: Int, maxLength: Int, forwardOnly: Bool = false) {
     let config = model.config
     precondition(maxBatch > 0 && maxLength > 0, "a training graph needs maxBatch, maxLength > 0")
     precondition(
@@ -76,18 +80,17 @@ public final class TrainingGraph {
     self.model = model
     self.maxBatch = maxBatch
     self.maxLength = maxLength
-    gradients = FloatBuffer(count: model.layout.count)
+    self.forwardOnly = forwardOnly
+    gradients = FloatBuffer(count: forwardOnly ? 0 : model.layout.count)
     let n = maxBatch * maxLength
     let c = config.hiddenSize
     let f = config.intermediateSize
     let v = config.vocabSize
     let qkvDim = config.qDim + 2 * config.kvDim
     let probsCount = maxBatch * config.numHeads * maxLength * maxLength
-    let perLayer = 2 * n * c + n + n * qkvDim + probsCount + n * config.qDim + 2 * n * c + n
-      + 2 * n * f + n * f
-    let total = config.numLayers * perLayer + 2 * n * c + n + n * v + 3 * n
-      + 2 * n * c + n * qkvDim + n * config.qDim + 2 * n * f + n * f + n * v
-      + maxBatch * maxLength * maxLength + 2 * n
+    let total = Self.activationCount(
+      config, maxBatch: maxBatch, maxLength: maxLength, forwardOnly: forwardOnly)
+    let backward = forwardOnly ? 0 : 1  // backward scratch sizes are multiplied by this
     activations = FloatBuffer(count: total)
     var cursor = activations.pointer
     func take(_ count: Int) -> UnsafeMutablePointer<Float> {
@@ -95,14 +98,16 @@ public final class TrainingGraph {
       return cursor
     }
     var layers: [Layer] = []
-    for _ in 0..<config.numLayers {
+    for _ in 0..<(forwardOnly ? 1 : config.numLayers) {
       layers.append(
         Layer(
           resid: take(n * c), ln1: take(n * c), rms1: take(n), qkv: take(n * qkvDim),
           probs: take(probsCount), attOut: take(n * config.qDim), resid2: take(n * c),
           ln2: take(n * c), rms2: take(n), gateUp: take(2 * n * f), act: take(n * f)))
     }
-    self.layers = layers
+    // Forward only: every layer reads its input from `resid` and writes its output there too
+    // (after the block has used it), so one set serves them all.
+    self.layers = forwardOnly ? Array(repeating: layers[0], count: config.numLayers) : layers
     finalResid = take(n * c)
     lnf = take(n * c)
     rmsf = take(n)
@@ -110,16 +115,16 @@ public final class TrainingGraph {
     logSumExp = take(n)
     targetLogprobs = take(n)
     entropies = take(n)
-    dResid = take(n * c)
-    dLn = take(n * c)
-    dQKV = take(n * qkvDim)
-    dAttOut = take(n * config.qDim)
-    dGateUp = take(2 * n * f)
-    dAct = take(n * f)
-    dLogits = take(n * v)
-    dScores = take(maxBatch * maxLength * maxLength)
-    dLogprobMasked = take(n)
-    dEntropyMasked = take(n)
+    dResid = take(backward * n * c)
+    dLn = take(backward * n * c)
+    dQKV = take(backward * n * qkvDim)
+    dAttOut = take(backward * n * config.qDim)
+    dGateUp = take(backward * 2 * n * f)
+    dAct = take(backward * n * f)
+    dLogits = take(backward * n * v)
+    dScores = take(backward * maxBatch * maxLength * maxLength)
+    dLogprobMasked = take(backward * n)
+    dEntropyMasked = take(backward * n)
     precondition(cursor == activations.pointer + total, "activation layout miscounted")
     tokens = .allocate(capacity: 3 * n)
     tokens.initialize(repeating: 0, count: 3 * n)
@@ -138,4 +143,23 @@ public final class TrainingGraph {
 
   /// Number of floats in the activation allocation (for memory reports).
   public var activationCount: Int { activations.count }
+
+  /// Floats of the activation allocation of a graph of `maxBatch` × `maxLength` (MemoryPlan's
+  /// figure; `init` checks its own layout against it).
+  public static func activationCount(
+    _ config: ModelConfig, maxBatch: Int, maxLength: Int, forwardOnly: Bool = false
+  ) -> Int {
+    let n = maxBatch * maxLength
+    let c = config.hiddenSize
+    let f = config.intermediateSize
+    let v = config.vocabSize
+    let qkvDim = config.qDim + 2 * config.kvDim
+    let square = maxBatch * maxLength * maxLength
+    let perLayer =
+      4 * n * c + 2 * n + n * qkvDim + config.numHeads * square + n * config.qDim + 3 * n * f
+    let output = 2 * n * c + n + n * v + 3 * n  // final norm, logits, log-sum-exp, outputs
+    let backward = 2 * n * c + n * qkvDim + n * config.qDim + 3 * n * f + n * v + square + 2 * n
+    return (forwardOnly ? 1 : config.numLayers) * perLayer + output
+      + (forwardOnly ? 0 : backward)
+  }
 }

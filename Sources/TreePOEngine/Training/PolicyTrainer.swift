@@ -63,7 +63,8 @@ public final class PolicyTrainer {
   /// Sized for `config.microBatchSize` sequences of the longest trajectory seen so far: its
   /// buffers are zero-filled (touched), so a real model's 8k context would cost gigabytes.
   var graph: TrainingGraph
-  /// Frozen reference policy for the KL loss (a copy of the weights at start), when klCoef ≠ 0.
+  /// Frozen reference policy for the KL loss (a copy of the weights at start), when klCoef ≠ 0:
+  /// a forward-only graph, since it never trains.
   var reference: TrainingGraph?
   /// Updates applied so far (skipped steps do not count).
   public var step = 0
@@ -75,7 +76,7 @@ public final class PolicyTrainer {
   public init(model: Model, config: TrainerConfig = TrainerConfig(), maxLength: Int? = nil) {
     self.model = model
     self.config = config
-    let length = max(1, min(maxLength ?? model.config.maxPositions, model.config.maxPositions))
+    let length = Self.graphLength(initial: maxLength, needed: 0, config: model.config)
     graph = TrainingGraph(model: model, maxBatch: config.microBatchSize, maxLength: length)
     optimizer = AdamW(
       layout: model.layout, learningRate: config.learningRate, beta1: config.beta1,
@@ -83,7 +84,8 @@ public final class PolicyTrainer {
     if config.ppo.klCoef != 0 {
       let frozen = Model(config: model.config)
       frozen.parameters.copy(from: model.parameters)
-      reference = TrainingGraph(model: frozen, maxBatch: config.microBatchSize, maxLength: length)
+      reference = TrainingGraph(
+        model: frozen, maxBatch: config.microBatchSize, maxLength: length, forwardOnly: true)
     } else {
       reference = nil
     }

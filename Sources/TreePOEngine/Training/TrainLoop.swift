@@ -50,7 +50,27 @@ public final class TrainLoop {
     self.config = config
     // Grows to the longest trajectory (PolicyTrainer.fitGraphs); a real model's context is 8k.
     trainer = PolicyTrainer(
-      model: model, config: config.trainer, maxLength: config.rollout.maxResponseTokens + 32)
+      model: model, config: config.trainer, maxLength: Self.initialGraphLength(config))
+  }
+
+  static func initialGraphLength(_ config: TrainLoopConfig) -> Int {
+    config.rollout.maxResponseTokens + 32
+  }
+
+  /// What a loop with `config` on a model of `model` allocates once its prompts of up to
+  /// `longestPrompt` tokens have been sampled and trained on: the model with its decode copy in
+  /// `decode`, one step's rollout and the trainer (the rollout's decoder lives through the step).
+  public static func memoryPlan(
+    _ model: ModelConfig, config: TrainLoopConfig, longestPrompt: Int,
+    decode: DecodeWeightFormat
+  ) -> MemoryPlan {
+    let length = min(model.maxPositions, longestPrompt + config.rollout.maxResponseTokens)
+    let graph = PolicyTrainer.graphLength(
+      initial: initialGraphLength(config), needed: length - 1, config: model)
+    return MemoryPlan.model(model, decode: decode)
+      + MemoryPlan.rollout(
+        model, prompts: config.promptsPerStep, n: config.rollout.n, length: length)
+      + MemoryPlan.trainer(model, trainer: config.trainer, length: graph)
   }
 
   /// The training prompts of step `step`.

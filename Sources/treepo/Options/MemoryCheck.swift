@@ -1,72 +1,31 @@
 // What a command will allocate, estimated from the sizes it was given before anything is built, so
 // `sample --prompts 4000` (a 28 GB KV cache) is one sentence instead of "failed to allocate".
-// The estimates follow the engine's own sizing (ModelSegmentDecoder.pagesNeeded, the decoder's
-// activations, TrainingGraph's buffers); they count what is allocated, not what is touched.
+// The estimate is the engine's MemoryPlan, part by part (weights, decode copy, gradients, AdamW,
+// graphs, KV cache, …); it counts what is allocated, not what is touched.
 
 import Foundation
 import TreePOEngine
 
 enum MemoryCheck {
-  static let floatBytes = 4
-
-  /// Refuses with the figure when `bytes` exceed the memory this process can get.
-  static func require(_ bytes: Double, for what: String) throws {
-    guard let machine = machineMemory(), bytes > Double(machine.available) else { return }
+  /// Refuses with the figure when the parts of `plan` not allocated yet (all but `allocated`,
+  /// e.g. the weights of the model already loaded) exceed the memory this process can get.
+  static func require(
+    _ plan: MemoryPlan, allocated: Set<MemoryPlan.Part> = [], for what: String
+  ) throws {
+    let needed = plan.excluding(allocated)
+    guard let machine = machineMemory(), Double(needed.total) > Double(machine.available) else {
+      return
+    }
+    let largest = needed.bytes.max { $0.value < $1.value }!
     throw CommandError(
-      "\(what) needs about \(gigabytes(bytes)) of memory, but this machine has "
+      "\(what) needs about \(gigabytes(Double(needed.total))) of memory, but this machine has "
         + "\(gigabytes(Double(machine.available))) available (\(gigabytes(Double(machine.total))) "
-        + "in all); use smaller sizes.")
+        + "in all); use smaller sizes (the largest part, the \(largest.key.rawValue), is "
+        + "\(gigabytes(Double(largest.value)))).")
   }
 
-  /// Weights alone.
-  static func weights(_ config: ModelConfig) -> Double {
-    Double(ParameterLayout(config).count) * Double(floatBytes)
-  }
-
-  /// A rollout decoder for `prompts` prompts of `n` paths (ModelSegmentDecoder's sizing): the paged
-  /// KV cache, the batch's activations and each path's pending logits.
-  /// `length`: the longest path's prompt + response tokens (default: the model's context).
-  static func rollout(_ config: ModelConfig, prompts: Int, n: Int, length: Int? = nil) -> Double {
-    let p = Double(prompts)
-    let paths = p * Double(n + 2)
-    let pagesPerPath = Double(
-      (min(length ?? config.maxPositions, config.maxPositions) + 15) / 16 + 1)
-    let page = Double(config.numLayers * 2 * 16 * config.kvDim)
-    let maxBatch = min(p * Double(n), 512)
-    return Double(floatBytes)
-      * (paths * pagesPerPath * page + decoderActivations(config, maxBatch: maxBatch)
-        + paths * Double(config.vocabSize))
-  }
-
-  static func decoderActivations(_ config: ModelConfig, maxBatch: Double) -> Double {
-    let rows = max(maxBatch, Double(config.maxPositions))
-    let c = Double(config.hiddenSize)
-    let f = Double(config.intermediateSize)
-    let perRow = 2 * c + Double(config.qDim + 2 * config.kvDim) + Double(config.qDim) + 3 * f
-    return rows * perRow + maxBatch * (c + Double(config.vocabSize))
-  }
-
-  /// A training graph of `batch` sequences of `length` (activations, their gradients, and the
-  /// parameter gradients), as TrainingGraph lays them out.
-  static func trainingGraph(_ config: ModelConfig, batch: Int, length: Int) -> Double {
-    let n = Double(batch * length)
-    let c = Double(config.hiddenSize)
-    let f = Double(config.intermediateSize)
-    let v = Double(config.vocabSize)
-    let qkv = Double(config.qDim + 2 * config.kvDim)
-    let q = Double(config.qDim)
-    let probs = Double(batch * config.numHeads) * Double(length * length)
-    let perLayer = 4 * n * c + 2 * n + n * qkv + probs + n * q + 3 * n * f
-    let rest =
-      4 * n * c + 6 * n + 2 * n * v + n * qkv + n * q + 3 * n * f
-      + Double(batch) * Double(length * length)
-    return Double(floatBytes) * (Double(config.numLayers) * perLayer + rest) + weights(config)
-  }
-
-  /// Weights, gradients and AdamW's two moments of a model being trained, plus its graph.
-  static func training(_ config: ModelConfig, batch: Int, length: Int) -> Double {
-    3 * weights(config) + trainingGraph(config, batch: batch, length: length)
-  }
+  /// The parts a loaded model already holds.
+  static let loadedModel: Set<MemoryPlan.Part> = [.weights, .decodeCopy]
 
   /// Memory this process can allocate: MemAvailable, capped by a cgroup limit when there is one.
   static func machineMemory() -> (available: Int, total: Int)? {
