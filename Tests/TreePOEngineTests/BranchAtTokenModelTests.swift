@@ -1,5 +1,6 @@
 import Testing
 import TreePOEngine
+import TreePOTestSupport
 
 #if canImport(Glibc)
   import Glibc
@@ -56,6 +57,65 @@ import TreePOEngine
     }
     for p in [root, path, first, second] { d.free(p) }
     #expect(d.pagesInUse == 0)
+  }
+
+  /// Three prompts with a segment each: 12 cuts at different lengths (three of the same path at
+  /// one length), more than the decoder's batch of 8, so the re-feeds take two steps.
+  static func cutScene(_ d: ModelSegmentDecoder) throws -> (paths: [PathID], cuts: [Cut]) {
+    let prompts = try ["3 1 4>5:", "2 7>", "9 9 1 0>3:"].map { try TinyModel.tokenizer.encode($0) }
+    let roots = try d.prefill(prompts)
+    let paths = try roots.map { try d.fork($0) }
+    let segments = try d.decodeSegments(paths.map { SegmentRequest(path: $0, maxTokens: 7) })
+    var cuts: [Cut] = []
+    for (k, path) in paths.enumerated() {
+      for back in [1, 2, 4, 6, 6] where back <= segments[k].fed {
+        cuts.append(Cut(path, keepingFirst: prompts[k].count + segments[k].fed - back))
+      }
+    }
+    return (roots + paths, cuts)
+  }
+
+  @Test func batchedReFeedsGiveTheOneAtATimeLogits() throws {
+    let model = TinyModel.model()
+    let one = TinyModel.decoder(model, seed: 4)
+    let batched = TinyModel.decoder(model, seed: 4)
+    let (onePaths, oneCuts) = try Self.cutScene(one)
+    let (batchedPaths, cuts) = try Self.cutScene(batched)
+    try #require(oneCuts == cuts && cuts.count > 8, "\(cuts.count) cuts")
+    let single = try oneCuts.map { try one.fork($0.path, keepingFirst: $0.length) }
+    let together = try batched.fork(cuts: cuts)
+    #expect(one.forwardedPositions == batched.forwardedPositions)
+    #expect(one.pagesInUse == batched.pagesInUse, "the same pages shared and copied")
+    var worst: Float = 0
+    for (k, (a, b)) in zip(single, together).enumerated() {
+      #expect(one.tokens(of: a) == batched.tokens(of: b))
+      let x = try #require(one.pendingLogits(of: a))
+      let y = try #require(batched.pendingLogits(of: b))
+      // Every kernel of a decode step works row by row in a fixed order: bit for bit the same.
+      expectIdenticalFloats("cut \(k) logits", y, x)
+      let recomputed = try TinyModel.recompute(model, try #require(batched.tokens(of: b)))
+      worst = max(worst, TinyModel.maxRelativeError(y, recomputed))
+    }
+    print("batched re-feeds: \(cuts.count) cuts, max relative error vs recompute \(worst)")
+    #expect(worst < 1e-4)
+    // Drawn from the same logits with the same seed, the children's next tokens agree too.
+    let a = try one.decodeSegments(single.map { SegmentRequest(path: $0, maxTokens: 3) })
+    let b = try batched.decodeSegments(together.map { SegmentRequest(path: $0, maxTokens: 3) })
+    #expect(a == b)
+    for (d, paths) in [(one, onePaths + single), (batched, batchedPaths + together)] {
+      for p in paths { d.free(p) }
+      #expect(d.pagesInUse == 0 && d.livePaths == 0)
+    }
+  }
+
+  @Test func aBadCutLeavesNothingAllocated() throws {
+    let d = TinyModel.decoder(TinyModel.model(), seed: 4)
+    let (paths, cuts) = try Self.cutScene(d)
+    let pages = d.pagesInUse
+    let bad = cuts + [Cut(paths[0], keepingFirst: 1000)]
+    #expect(throws: SegmentDecodingError.self) { try d.fork(cuts: bad) }
+    #expect(d.pagesInUse == pages && d.livePaths == paths.count)
+    for p in paths { d.free(p) }
   }
 
   @Test func theTreeSamplerForksAtTheBranchTokenOnTheModel() throws {

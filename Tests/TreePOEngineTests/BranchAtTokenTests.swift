@@ -102,6 +102,20 @@ enum BranchAtTokenFixtures {
     }
   }
 
+  @Test func aRoundsReFeedsAreOneDecoderStep() throws {
+    var batched = 0
+    for seed: UInt64 in 1...4 {
+      var config = BranchAtTokenFixtures.config(n: 16, seed: seed)
+      config.fallbackPolicy = .none  // every cut is then a fork at a branch token
+      let (_, events, d) = try BranchRuleFixtures.run(config, seed: seed, task: ToyTask())
+      let rounds = events.filter { if case .roundFinished = $0 { true } else { false } }.count
+      #expect(d.cutSteps <= rounds, "seed \(seed): \(d.cutSteps) re-feed steps in \(rounds) rounds")
+      #expect(d.cuts >= d.cutSteps)
+      batched += d.cuts - d.cutSteps
+    }
+    #expect(batched > 0, "some round re-feeds several cuts in its one step")
+  }
+
   @Test func theRecordedLogprobsAreThePolicysAlongForkedPaths() throws {
     // log p = −2.3 after a 3, −0.2 elsewhere, −1.5 for the stop token: a child forked with the
     // wrong prefix in the decoder would draw from the wrong context and break the pattern.

@@ -3,7 +3,8 @@
 // A path is a cache sequence holding every fed token, plus the pending logits [V] after its last
 // fed token. `fork` shares the sequence's pages and copies the pending logits: nothing is
 // recomputed. A cut (`fork(_:keepingFirst:)`, the fallback) shares the first length − 1 positions
-// and re-feeds the boundary token, the one position a cut costs.
+// and re-feeds the boundary token, the one position a cut costs; `fork(cuts:)` re-feeds a whole
+// round's cuts in one batched step.
 //
 // A segment decode samples position by position: every still-running path draws its next token
 // from its pending logits (in request order, so a seed fixes the rollout), and all paths that go on
@@ -109,21 +110,46 @@ public final class ModelSegmentDecoder: SegmentDecoding {
   }
 
   public func fork(_ path: PathID, keepingFirst length: Int) throws -> PathID {
-    let p = try self.path(path)
-    guard length >= 1 && length <= p.fed else {
-      throw SegmentDecodingError("cannot keep \(length) positions of \(path): it has fed \(p.fed)")
+    try fork(cuts: [Cut(path, keepingFirst: length)])[0]
+  }
+
+  /// Each cut shares its path's first length − 1 positions; the boundary tokens of all cuts are
+  /// re-fed together (one decoder step per maxBatch cuts). Nothing is left allocated on a throw.
+  public func fork(cuts: [Cut]) throws -> [PathID] {
+    let sources = try cuts.map { cut -> Path in
+      let p = try self.path(cut.path)
+      guard cut.length >= 1 && cut.length <= p.fed else {
+        throw SegmentDecodingError(
+          "cannot keep \(cut.length) positions of \(cut.path): it has fed \(p.fed)")
+      }
+      return p
     }
-    let seq = try decoder.cache.fork(p.seq, keepingFirst: length - 1)
-    let logits: LogitsView
+    var seqs: [SequenceID] = []
+    var made: [PathID] = []
     do {
-      logits = try decoder.step([seq], tokens: [p.tokens[length - 1]])
+      for (cut, p) in zip(cuts, sources) {
+        seqs.append(try decoder.cache.fork(p.seq, keepingFirst: cut.length - 1))
+      }
+      for start in stride(from: 0, to: cuts.count, by: decoder.maxBatch) {
+        let chunk = start..<min(start + decoder.maxBatch, cuts.count)
+        let logits = try decoder.step(
+          Array(seqs[chunk]), tokens: chunk.map { sources[$0].tokens[cuts[$0].length - 1] })
+        for (k, i) in chunk.enumerated() {
+          let length = cuts[i].length
+          made.append(
+            add(
+              Path(
+                seq: seqs[i], tokens: Array(sources[i].tokens.prefix(length)), fed: length,
+                logits: Array(logits[k]))))
+        }
+        forwardedPositions += chunk.count
+      }
     } catch {
-      decoder.cache.free(seq)
+      for id in made { paths.removeValue(forKey: id.raw) }
+      for seq in seqs { decoder.cache.free(seq) }
       throw error
     }
-    forwardedPositions += 1
-    return add(
-      Path(seq: seq, tokens: Array(p.tokens.prefix(length)), fed: length, logits: Array(logits[0])))
+    return made
   }
 
   public func free(_ path: PathID) {

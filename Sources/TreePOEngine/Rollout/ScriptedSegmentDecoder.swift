@@ -27,8 +27,11 @@ public final class ScriptedSegmentDecoder: SegmentDecoding {
   public let stopTokens: Set<Int>
   public private(set) var forwardedPositions = 0
   public private(set) var peakPagesInUse = 0
-  /// `fork(_:keepingFirst:)` calls so far: each re-feeds one position (for accounting tests).
+  /// Cuts so far (`fork(_:keepingFirst:)` or one of `fork(cuts:)`'s): each re-feeds one position
+  /// (for accounting tests).
   public private(set) var cuts = 0
+  /// Decoder steps those re-feeds took: one per `fork(_:keepingFirst:)` or `fork(cuts:)` call.
+  public private(set) var cutSteps = 0
   /// One "page" per live path: there is no real cache behind this decoder.
   public var pagesInUse: Int { paths.count }
   var paths: [Int: Path] = [:]
@@ -76,14 +79,25 @@ public final class ScriptedSegmentDecoder: SegmentDecoding {
   public func fork(_ path: PathID) throws -> PathID { add(try self.path(path)) }
 
   public func fork(_ path: PathID, keepingFirst length: Int) throws -> PathID {
-    let p = try self.path(path)
-    guard length >= 1 && length <= p.fed else {
-      throw SegmentDecodingError("cannot keep \(length) positions of \(path): it has fed \(p.fed)")
+    try fork(cuts: [Cut(path, keepingFirst: length)])[0]
+  }
+
+  public func fork(cuts: [Cut]) throws -> [PathID] {
+    let sources = try cuts.map { cut -> Path in
+      let p = try self.path(cut.path)
+      guard cut.length >= 1 && cut.length <= p.fed else {
+        throw SegmentDecodingError(
+          "cannot keep \(cut.length) positions of \(cut.path): it has fed \(p.fed)")
+      }
+      return p
     }
-    // The real decoder re-feeds the boundary token to get its next-token logits back.
-    forwardedPositions += 1
-    cuts += 1
-    return add(Path(tokens: Array(p.tokens.prefix(length)), fed: length))
+    // The real decoder re-feeds each boundary token (all in one step) to get its logits back.
+    forwardedPositions += cuts.count
+    self.cuts += cuts.count
+    if !cuts.isEmpty { cutSteps += 1 }
+    return zip(cuts, sources).map { cut, p in
+      add(Path(tokens: Array(p.tokens.prefix(cut.length)), fed: cut.length))
+    }
   }
 
   public func free(_ path: PathID) {

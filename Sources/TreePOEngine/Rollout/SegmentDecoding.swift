@@ -39,6 +39,16 @@ public struct SegmentRequest: Sendable, Equatable {
   }
 }
 
+/// The first `length` positions of `path` (see `SegmentDecoding.fork(_:keepingFirst:)`).
+public struct Cut: Sendable, Equatable {
+  public var path: PathID
+  public var length: Int
+  public init(_ path: PathID, keepingFirst length: Int) {
+    self.path = path
+    self.length = length
+  }
+}
+
 public struct DecodedSegment: Sendable, Equatable {
   public var tokens: [Int]
   /// log p(token) under the sampling distribution softmax(logits / temperature) (as verl).
@@ -77,6 +87,9 @@ public protocol SegmentDecoding: AnyObject {
   /// A new path holding the first `length` positions of `path`, ready to continue from there.
   /// `length` is at least 1 and at most the positions `path` has fed.
   func fork(_ path: PathID, keepingFirst length: Int) throws -> PathID
+  /// `fork(_:keepingFirst:)` for several cuts at once, results in order: the real decoder re-feeds
+  /// their boundary tokens in one batched step instead of one step each.
+  func fork(cuts: [Cut]) throws -> [PathID]
   func free(_ path: PathID)
   /// Decodes one segment for each request as one batched decode (one model step per position,
   /// all still-running paths together). Results come back in request order.

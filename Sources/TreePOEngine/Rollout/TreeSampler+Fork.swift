@@ -51,9 +51,10 @@ extension TreeSampler {
   /// decoded): one continues the path after the segment, `children − 1` resample from the branch
   /// token — hung under the prefix node (j > 0) or, when the branch token opened the segment,
   /// beside the node under its parent. They share the path's positions before the branch token:
-  /// the first re-feeds the token before it (one position), the others fork that one.
+  /// the first re-feeds the token before it (one position), the others fork that one. The cut is
+  /// made with the round's other cuts in `makeRoundCuts`.
   func forkAtBranchToken(prompt p: Int, node id: Int, at j: Int, path: PathID, children: Int)
-    throws -> [TreeEvent]
+    -> [TreeEvent]
   {
     var events: [TreeEvent] = []
     let continuing = nodes[id].splitTail ?? id
@@ -65,17 +66,28 @@ extension TreeSampler {
     let keep = prompts[p].tokens.count + nodes[at].responseEnd
     let forkEntropy = j > 0 ? nodes[continuing].entropies[0] : nil
     let group = nodes.count  // the first new child's id: unique to this fork
-    var first: PathID? = nil
+    var resampled: [Int] = []
     for _ in 1..<children {
       let child = spawn(
         prompt: p, parent: at, reason: .divergence, forkEntropy: forkEntropy, events: &events)
       if children > 2 { nodes[child].siblingGroup = group }
-      let forked = try first.map { try decoder.fork($0) } ?? decoder.fork(path, keepingFirst: keep)
-      first = first ?? forked
-      paths[child] = forked
+      resampled.append(child)
       counters.sharedPrefixTokens += nodes[at].fedEnd
       prompts[p].pending.append(child)
     }
+    if !resampled.isEmpty { roundCuts.append((Cut(path, keepingFirst: keep), resampled)) }
     return events
+  }
+
+  /// Makes the round's cuts at branch tokens: every boundary token re-fed in one batched decoder
+  /// step (the paths share their KV pages up to it), then each cut's other children fork it.
+  func makeRoundCuts() throws {
+    guard !roundCuts.isEmpty else { return }
+    defer { roundCuts = [] }
+    let made = try decoder.fork(cuts: roundCuts.map(\.cut))
+    for (cut, first) in zip(roundCuts, made) {
+      paths[cut.children[0]] = first
+      for child in cut.children.dropFirst() { paths[child] = try decoder.fork(first) }
+    }
   }
 }

@@ -134,9 +134,8 @@ extension TreeSampler {
     for (k, parent) in survivors.enumerated() {
       let path = paths.removeValue(forKey: parent)!
       if let j = roundForks[parent] {
-        events += try forkAtBranchToken(
-          prompt: p, node: parent, at: j, path: path,
-          children: allocation[k])
+        events += forkAtBranchToken(
+          prompt: p, node: parent, at: j, path: path, children: allocation[k])
         continue
       }
       for c in 0..<allocation[k] {

@@ -60,6 +60,7 @@ extension TreeSampler {
     for p in prompts.indices where !prompts[p].done {
       events += try settle(prompt: p, plan: plans[p]!)
     }
+    try makeRoundCuts()
     events.append(.roundFinished(RoundFinished(round: round, counters: snapshot(), done: isDone)))
     return events
   }

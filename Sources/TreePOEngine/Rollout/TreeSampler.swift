@@ -76,6 +76,9 @@ public final class TreeSampler {
   /// This round's forks at the branch token (tree_branch_position=max-entropy): survivor → the
   /// offset of its highest-entropy token in its segment.
   var roundForks: [Int: Int] = [:]
+  /// This round's cuts at branch tokens, made together once every prompt has settled
+  /// (`makeRoundCuts`): (the cut, the children that share it).
+  var roundCuts: [(cut: Cut, children: [Int])] = []
   var rng: SeededRandom
   var started = false
   public internal(set) var round = 0
