@@ -62,5 +62,6 @@ func forkTreesPerSeedAreTheOnesSampledBeforeBatching(seed: UInt64) throws {
   #expect(
     digest(trajectories) == want,
     "seed \(seed): digest \(String(digest(trajectories), radix: 16)) vs \(String(want, radix: 16))")
-  expectCloseFloats("Σ sampling log-probs", [logprobSum], [wantSum], tolerance: 1e-9, relative: true)
+  expectCloseFloats(
+    "Σ sampling log-probs", [logprobSum], [wantSum], tolerance: 1e-9, relative: true)
 }

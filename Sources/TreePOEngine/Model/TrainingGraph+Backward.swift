@@ -36,8 +36,10 @@ extension TrainingGraph {
     let layout = model.layout
     let parts = self.parts
     let (dLogits, dLn, dResid, dQKV, dAttOut, dGateUp, dAct, dScores, positions) =
-      (self.dLogits, self.dLn, self.dResid, self.dQKV, self.dAttOut, self.dGateUp, self.dAct,
-       self.dScores, self.positions)
+      (
+        self.dLogits, self.dLn, self.dResid, self.dQKV, self.dAttOut, self.dGateUp, self.dAct,
+        self.dScores, self.positions
+      )
 
     // Padding positions get zero gradient whatever the caller passed.
     for (b, len) in lengths.enumerated() {
@@ -48,8 +50,10 @@ extension TrainingGraph {
       }
     }
     let (dLogprobMasked, dEntropyMasked, logits, logSumExp, entropies, targets) =
-      (self.dLogprobMasked, self.dEntropyMasked, self.logits, self.logSumExp, self.entropies,
-       self.targets)
+      (
+        self.dLogprobMasked, self.dEntropyMasked, self.logits, self.logSumExp, self.entropies,
+        self.targets
+      )
     let useEntropy = dEntropy != nil
     parallelRanges(n, parts: parts) { r in
       let i = r.lowerBound
