@@ -48,6 +48,15 @@ public final class TraceWriter: @unchecked Sendable {
     eventsWritten += events.count
   }
 
+  /// Writes lines already encoded (whole lines, each ending in a newline) in one system call: the
+  /// importer encodes its events itself, on its worker threads.
+  public func write(encodedLines bytes: UnsafeRawBufferPointer, events: Int = 0) throws {
+    lock.lock()
+    defer { lock.unlock() }
+    try writeAll(bytes)
+    eventsWritten += events
+  }
+
   public func close() {
     lock.lock()
     defer { lock.unlock() }
@@ -56,18 +65,20 @@ public final class TraceWriter: @unchecked Sendable {
   }
 
   private func writeAll(_ bytes: [UInt8]) throws {
+    try bytes.withUnsafeBytes { try writeAll($0) }
+  }
+
+  private func writeAll(_ raw: UnsafeRawBufferPointer) throws {
     guard fd >= 0 else { throw TraceError("Trace file \(url.path) is already closed.") }
     var offset = 0
-    try bytes.withUnsafeBytes { raw in
-      while offset < raw.count {
-        let n = posixWrite(fd, raw.baseAddress! + offset, raw.count - offset)
-        if n < 0 {
-          if errno == EINTR { continue }
-          throw TraceError(
-            "Cannot write trace file \(url.path): \(String(cString: strerror(errno))).")
-        }
-        offset += n
+    while offset < raw.count {
+      let n = posixWrite(fd, raw.baseAddress! + offset, raw.count - offset)
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw TraceError(
+          "Cannot write trace file \(url.path): \(String(cString: strerror(errno))).")
       }
+      offset += n
     }
   }
 }

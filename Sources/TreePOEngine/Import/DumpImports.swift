@@ -32,12 +32,18 @@ public enum VerlDumpImport {
       model: "verl rollouts", task: "verl",
       config: ["trainer.rollout_data_dir": directory, "source": "verl"])
     let importer = try RolloutImporter(output: output, header: header, source: "verl")
-    // Each step file is read, parsed and built into trees on a worker; this thread only writes.
+    // Each step file is read, parsed, built into trees and encoded on a worker, in a step buffer
+    // the workers pass on; this thread only writes.
+    let buffers = StepBufferPool()
     let prefetch = Prefetch(count: files.count) { i in
-      var file = try ParsedFile(path: files[i].path, format: .verl, step: files[i].step)
-      let prepared = PreparedStep(step: files[i].step, samples: file.samples, source: "verl")
+      let buffer = buffers.take()
+      defer { buffers.put(buffer) }
+      var file = try ParsedFile(
+        path: files[i].path, format: .verl, step: files[i].step, into: buffer)
+      let prepared = PreparedStep(
+        step: files[i].step, samples: file.samples, buffer: buffer, source: "verl")
       file.samples = []
-      return (file, prepared)
+      return (Messages(file), prepared)
     }
     defer { prefetch.cancel() }
     var previous: Int?
@@ -48,8 +54,9 @@ public enum VerlDumpImport {
         importer.warn("\(directory) has no dump file for \(missing); the trace skips it.")
       }
       previous = step
-      let (file, prepared) = try prefetch.take(i)
-      _ = importer.absorb(file)
+      let (messages, prepared) = try prefetch.take(i)
+      for sentence in messages.skipped { importer.skip(sentence) }
+      for sentence in messages.warnings { importer.warn(sentence) }
       try importer.add(prepared)
     }
     return try importer.finish()
@@ -64,13 +71,28 @@ public enum FlatGroupImport {
       model: "flat groups", task: "jsonl",
       config: ["source": "jsonl", "files": files.joined(separator: " ")])
     let importer = try RolloutImporter(output: output, header: header, source: "jsonl")
-    var byStep: [Int: [RolloutSample]] = [:]
+    // Every file into one buffer: a step's samples may come from several files.
+    let buffer = StepBuffer()
+    var byStep: [Int: [Sample]] = [:]
     for path in files {
-      for sample in try importer.readSamples(path: path, format: .flat, step: 0) {
-        byStep[sample.step, default: []].append(sample)
-      }
+      let file = try ParsedFile(path: path, format: .flat, step: 0, into: buffer)
+      for sample in importer.absorb(file) { byStep[sample.step, default: []].append(sample) }
     }
-    for step in byStep.keys.sorted() { try importer.add(step: step, samples: byStep[step]!) }
+    for step in byStep.keys.sorted() {
+      try importer.add(
+        PreparedStep(step: step, samples: byStep[step]!, buffer: buffer, source: "jsonl"))
+    }
     return try importer.finish()
+  }
+}
+
+/// A parsed file's sentences, without its samples (which refer to a step buffer that goes back to
+/// the pool once the step is encoded).
+struct Messages: Sendable {
+  var skipped: [String]
+  var warnings: [String]
+  init(_ file: ParsedFile) {
+    skipped = file.skipped
+    warnings = file.warnings
   }
 }

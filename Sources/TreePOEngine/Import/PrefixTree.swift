@@ -3,45 +3,57 @@
 // the UTF-8 text, splitting only between characters.
 
 enum PrefixTree {
-  static func shape(_ samples: [RolloutSample]) -> Shape {
-    if samples.allSatisfy({ $0.responseIds != nil }) {
-      return build(samples.map { $0.responseIds! }, method: "prefix-tokens") { _, _ in
-        1
+  static func shape(_ r: GroupResponses) -> Shape {
+    if r.hasIds {
+      return build(r, method: "prefix-tokens", length: { r.ids[$0].count }, unit: { _, _ in 1 }) {
+        s, i, _ in r.id(s, i)
+      } common: {
+        r.commonIdEnd($0, from: $1)
       } set: {
         $0.tokenEnd = $1
       }
     }
-    return build(samples.map { Array($0.response.utf8) }, method: "prefix-text") { seq, i in
-      scalarLength(seq[i])
+    return build(
+      r, method: "prefix-text", length: { r.text[$0].count },
+      unit: { s, i in scalarLength(r.byte(s, i)) }
+    ) { s, i, n in
+      // The character's bytes and its length in one Int: equal keys, equal characters.
+      var key = n
+      for j in 0..<n { key = key << 8 | Int(r.byte(s, i + j)) }
+      return key
+    } common: {
+      r.commonTextEnd($0, from: $1)
     } set: {
       $0.byteEnd = $1
     }
   }
 
   /// Iterative (an explicit stack), so a group of thousands of samples cannot overflow the stack.
-  /// `unit(seq, i)` is how many elements from `i` belong together (one UTF-8 character).
-  private static func build<T: Hashable>(
-    _ seqs: [[T]], method: String, unit: ([T], Int) -> Int, set: (inout ShapeNode, Int) -> Void
+  /// `unit(s, i)` is how many elements from `i` belong together (one UTF-8 character); `key(s, i,
+  /// n)` names those `n` elements, so samples are parted by what comes next without copying it.
+  private static func build(
+    _ r: GroupResponses, method: String, length: (Int) -> Int, unit: (Int, Int) -> Int,
+    key: (Int, Int, Int) -> Int, common: ([Int], Int) -> Int, set: (inout ShapeNode, Int) -> Void
   ) -> Shape {
     var shape = Shape(method: method)
-    shape.nodes[0].members = Array(seqs.indices)
-    var stack: [(members: [Int], offset: Int, parent: Int)] = [(Array(seqs.indices), 0, 0)]
+    shape.nodes[0].members = Array(0..<r.count)
+    var stack: [(members: [Int], offset: Int, parent: Int)] = [(Array(0..<r.count), 0, 0)]
     while let (members, offset, parent) = stack.popLast() {
       var node = parent
       var end = offset
       if members.count == 1 {
         let s = members[0]
-        if seqs[s].count > offset || parent == 0 {
+        if length(s) > offset || parent == 0 {
           node = shape.add(parent: parent, reason: parent == 0 ? .initial : .divergence)
           shape.nodes[node].members = members
-          set(&shape.nodes[node], seqs[s].count)
+          set(&shape.nodes[node], length(s))
         }
         shape.nodes[node].endsHere.append(s)
         continue
       }
-      end = commonEnd(members.map { seqs[$0] }, from: offset)
+      end = common(members, offset)
       // Back to a character boundary (the text trie never splits a UTF-8 sequence).
-      let first = seqs[members[0]]
+      let first = members[0]
       var k = offset
       while k < end {
         let n = unit(first, k)
@@ -55,19 +67,23 @@ enum PrefixTree {
         set(&shape.nodes[node], end)
       }
       // Part the members by what comes next, in order of first appearance.
-      var groups: [[T]: [Int]] = [:]
-      var groupOrder: [[T]] = []
+      var groups: [Int: Int] = [:]
+      var parts: [[Int]] = []
       for s in members {
-        if seqs[s].count == end {
+        if length(s) == end {
           shape.nodes[node].endsHere.append(s)
           continue
         }
-        let next = Array(seqs[s][end..<min(end + unit(seqs[s], end), seqs[s].count)])
-        if groups[next] == nil { groupOrder.append(next) }
-        groups[next, default: []].append(s)
+        let next = key(s, end, min(unit(s, end), length(s) - end))
+        if let g = groups[next] {
+          parts[g].append(s)
+        } else {
+          groups[next] = parts.count
+          parts.append([s])
+        }
       }
       // Pushed in reverse so children are created in order.
-      for key in groupOrder.reversed() { stack.append((groups[key]!, end, node)) }
+      for part in parts.reversed() { stack.append((part, end, node)) }
     }
     return shape
   }

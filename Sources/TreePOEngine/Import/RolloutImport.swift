@@ -40,15 +40,10 @@ public final class RolloutImporter {
 
   deinit { try? FileManager.default.removeItem(at: temporary) }
 
-  /// Builds and writes one step's trees.
-  public func add(step: Int, samples: [RolloutSample]) throws {
-    try add(PreparedStep(step: step, samples: samples, source: source))
-  }
-
-  /// Writes a step whose trees were built (on another thread, maybe).
+  /// Writes a step whose trees were built and encoded (on another thread, maybe).
   func add(_ prepared: PreparedStep) throws {
     guard prepared.samples > 0 else { return }
-    try writer.write(prepared.events)
+    try writer.write(encodedLines: prepared.lines.bytes)
     report.steps += 1
     report.groups += prepared.groups
     report.samples += prepared.samples
@@ -72,52 +67,54 @@ public final class RolloutImporter {
     return report
   }
 
-  /// Reads one JSONL file's samples, skipping bad lines (one sentence each, counted).
-  public func readSamples(
-    path: String, format: SampleLineFormat, step: Int
-  ) throws -> [RolloutSample] {
-    absorb(try ParsedFile(path: path, format: format, step: step))
-  }
-
   /// Takes a parsed file's messages into the report, in file order; returns its samples.
-  public func absorb(_ file: ParsedFile) -> [RolloutSample] {
+  func absorb(_ file: ParsedFile) -> [Sample] {
     for sentence in file.skipped { skip(sentence) }
     for sentence in file.warnings { warn(sentence) }
     return file.samples
   }
 }
 
-/// One JSONL file read: its samples and what was wrong with it. Reading needs no importer state,
-/// so the next step file can be read on another thread while this one's trees are built.
-public struct ParsedFile: Sendable {
-  public var samples: [RolloutSample] = []
+/// One JSONL file read into a step buffer: its samples and what was wrong with it. Reading needs no
+/// importer state, so the next step file can be read on another thread while this one is built.
+struct ParsedFile {
+  var samples: [Sample] = []
   /// One sentence per skipped line.
-  public var skipped: [String] = []
-  public var warnings: [String] = []
+  var skipped: [String] = []
+  var warnings: [String] = []
 
-  public init(path: String, format: SampleLineFormat, step: Int) throws {
-    let reader = try ImportLineReader(path: path)
+  /// Appends the file to `buffer` and parses its lines (samples refer to the buffer).
+  init(path: String, format: SampleLineFormat, step: Int, into buffer: StepBuffer) throws {
+    let (file, cutShort) = try buffer.appendFile(path: path)
+    var parser = SampleLineParser(format: format, buffer: buffer)
     var sawLine = false
-    var prompts = PromptCache()
-    while let line = try reader.next() {
-      if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+    var number = 0
+    var at = file.start
+    // Lines by memchr within the file's bytes [at, file.end); parsing appends only into the room
+    // `appendFile` reserved, so `buffer.base` does not move while a line is read.
+    while at < file.end {
+      let newline = memchr(buffer.base + at, 0x0A, file.end - at)
+      let end = newline.map { buffer.base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) }
+      let line = Span(start: at, count: (end ?? file.end) - at)
+      at = (end ?? file.end) + 1
+      number += 1
+      if buffer.bytes(line).allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
       sawLine = true
       do {
-        var sample = try RolloutSample.parse(
-          line.bytes, format: format, step: step, prompts: &prompts)
-        sample.line = line.number
+        var sample = try parser.parse(line, step: step)
+        sample.line = number
         samples.append(sample)
       } catch {
-        if !line.terminated {
+        if end == nil {
           skipped.append(
-            "\(path): line \(line.number) is cut short (no newline at the end of the file and "
+            "\(path): line \(number) is cut short (no newline at the end of the file and "
               + "not valid JSON); skipped it.")
         } else {
-          skipped.append("\(path): line \(line.number) \(error.reason); skipped it.")
+          skipped.append("\(path): line \(number) \(error.reason); skipped it.")
         }
       }
     }
-    if reader.cutShort {
+    if cutShort {
       warnings.append(
         "\(path) ends inside a gzip member (a writer was stopped mid-step); read what was whole.")
     }
@@ -125,19 +122,21 @@ public struct ParsedFile: Sendable {
   }
 }
 
-/// One step's trees as trace events, ready to write. Building needs no importer state, so steps are
+/// One step's trees as trace lines, ready to write. Building needs no importer state, so steps are
 /// built on worker threads and only written in order.
 struct PreparedStep: Sendable {
-  var events: [TreeEvent] = []
+  var lines = EncodedLines(capacity: 64)
   var groups = 0
   var samples = 0
   var treeGroups = 0
 
-  init(step: Int, samples: [RolloutSample], source: String) {
+  init(step: Int, samples: [Sample], buffer: StepBuffer, source: String) {
     guard !samples.isEmpty else { return }
-    let groups = RolloutSample.grouped(samples)
-    let trees = groups.map(ImportedTree.build)
-    events = ImportEvents.step(step, groups: groups, trees: trees, source: source)
+    let groups = StepGroups.of(samples, buffer).map { $0.map { samples[$0] } }
+    let trees = groups.map { BuiltTree($0, in: buffer) }
+    lines = EncodedLines(capacity: buffer.count + (buffer.count >> 2))
+    ImportEncoder.step(
+      step, groups: groups, trees: trees, buffer: buffer, source: source, into: lines)
     self.groups = groups.count
     self.samples = samples.count
     treeGroups = trees.filter { $0.method == "tree_idx" }.count

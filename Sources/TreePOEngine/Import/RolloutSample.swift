@@ -1,5 +1,6 @@
-// What every importer reduces a line to: one sampled response of one prompt at one training step.
-// The tree builders (TreeIndexTree, PrefixTree) and the event writer (ImportEvents) only see these.
+// A sample as Strings: what a dump line says, for tests and tools that look at one group (the
+// import itself works on spans of its step buffer: `Sample`, Import+Testing.swift converts). Also
+// TreePO's path and verl's uid rules, which the line parser applies.
 
 public struct RolloutSample: Sendable, Equatable {
   /// Training step (verl's `global_steps`; the dump file's number).
@@ -124,10 +125,11 @@ public func groupKey(uid: String) -> String {
   return String(rest[..<session])
 }
 
-/// `groupKey(uid:)` for the usual uid, read from its UTF-8 without making a String of the whole:
-/// nil when the answer needs the String version (non-ASCII, where `_` and `#` count as
-/// characters; or a part with a sign or too many digits for a quick check).
-func groupKey(asciiUID raw: UnsafeBufferPointer<UInt8>) -> String? {
+/// `groupKey(uid:)` for the usual uid, read from its UTF-8 without making a String: the length of
+/// the key (a prefix of the uid), or nil when the answer needs the String version (non-ASCII,
+/// where `_` and `#` count as characters; or a part with a sign or too many digits for a quick
+/// check).
+func groupKeyLength(asciiUID raw: UnsafeBufferPointer<UInt8>) -> Int? {
   var end = raw.count
   for k in 0..<raw.count {
     if raw[k] >= 0x80 { return nil }
@@ -147,14 +149,11 @@ func groupKey(asciiUID raw: UnsafeBufferPointer<UInt8>) -> String? {
     }
     return sure ? true : nil
   }
-  func text(_ to: Int) -> String {
-    String(decoding: UnsafeBufferPointer(rebasing: raw[0..<to]), as: UTF8.self)
-  }
-  guard let last = raw[0..<end].lastIndex(of: UInt8(ascii: "_")) else { return text(end) }
+  guard let last = raw[0..<end].lastIndex(of: UInt8(ascii: "_")) else { return end }
   guard let lastIsInteger = isInteger(last + 1, end) else { return nil }
   guard lastIsInteger, let session = raw[0..<last].lastIndex(of: UInt8(ascii: "_")) else {
-    return text(end)
+    return end
   }
   guard let sessionIsInteger = isInteger(session + 1, last) else { return nil }
-  return sessionIsInteger ? text(session) : text(end)
+  return sessionIsInteger ? session : end
 }

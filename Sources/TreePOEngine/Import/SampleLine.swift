@@ -1,8 +1,9 @@
-// One dump line → one RolloutSample, for both formats. The only file that touches JSON, so the
-// importers follow the project's one JSON implementation wherever it lives. Fields are read off
-// the parser's tape: no value tree, and only the strings the sample keeps are decoded.
-
 import Foundation
+
+// One dump line → one Sample, for both formats. The only file that touches JSON, so the importers
+// follow the project's one JSON implementation (TreePOTrace's tape). The members the importer
+// wants are found in one pass over the top-level object; string values stay where they lie in the
+// step buffer, and only those with escapes are decoded (into the buffer, after the file).
 
 /// Why a line was skipped: `reason` completes "FILE: line N …".
 struct SampleLineError: Error {
@@ -16,202 +17,119 @@ public enum SampleLineFormat: Sendable {
   case flat
 }
 
-extension RolloutSample {
-  /// Parses one line; `step` is the dump file's step (verl) or the default when the line has none.
-  /// `prompts` carries the last prompt from line to line.
-  static func parse(
-    _ bytes: ArraySlice<UInt8>, format: SampleLineFormat, step: Int, prompts: inout PromptCache
-  ) throws(SampleLineError) -> RolloutSample {
-    // A document per line: one kept across lines would hold on to the reader's buffer, and the
-    // reader would copy it instead of reusing it.
-    let document: JSONDocument
+/// Parses the lines of one step buffer, keeping its tape and the last prompt from line to line.
+struct SampleLineParser {
+  let format: SampleLineFormat
+  let buffer: StepBuffer
+  private var tape = JSONTape()
+  /// The prompt of the line before, raw and decoded: the samples of a group come one after another
+  /// with the same prompt, so its bytes are compared instead of decoded again.
+  private var lastPrompt: (raw: Span, text: Span)?
+
+  init(format: SampleLineFormat, buffer: StepBuffer) {
+    self.format = format
+    self.buffer = buffer
+  }
+
+  /// Parses the line `line` (a span of the buffer); `step` is the dump file's step (verl) or the
+  /// default when the line has none. Room for the line's unescaped strings must be reserved.
+  mutating func parse(_ line: Span, step: Int) throws(SampleLineError) -> Sample {
+    let bytes = buffer.bytes(line)
     do {
-      document = try JSONDocument(parsing: bytes)
+      try tape.parse(bytes)
     } catch {
       throw SampleLineError(reason: "is not valid JSON (\(error.reason) at column \(error.column))")
     }
-    guard document.kind(document.root) == .object else {
-      throw SampleLineError(reason: "is not a JSON object")
+    return try tape.tokens.withUnsafeBufferPointer { tokens throws(SampleLineError) in
+      var f = LineFields(bytes: bytes, tokens: tokens, lineStart: line.start, format: format)
+      return try sample(&f, step: step)
     }
-    let f = LineFields(document: document)
-    let (promptKey, responseKey, scoreKey) =
-      format == .verl ? ("input", "output", "score") : ("prompt", "completion", "reward")
-    guard let promptValue = f.present(promptKey) else {
+  }
+
+  private mutating func sample(_ f: inout LineFields, step: Int) throws(SampleLineError) -> Sample {
+    guard f.tokens[0].kind == .object else { throw SampleLineError(reason: "is not a JSON object") }
+    f.findMembers()
+    let verl = format == .verl
+    let promptKey = verl ? "input" : "prompt"
+    guard let promptValue = f.present(.prompt) else {
       throw SampleLineError(reason: "has no \"\(promptKey)\"")
     }
-    let prompt = try prompts.string(promptValue, f, key: promptKey)
-    var sample = RolloutSample(
-      step: try f.optionalInt("step") ?? step, group: prompt, prompt: prompt,
-      response: try f.string(responseKey))
-    if format == .verl { sample.step = step }
-    sample.score = try f.optionalNumber(scoreKey)
-    sample.advantage = try f.optionalMean("advantage")
-    if sample.advantage == nil { sample.advantage = try f.optionalMean("advantages") }
-    sample.promptIds = try f.optionalInts("prompt_ids") ?? []
-    sample.responseIds = try f.optionalInts("response_ids")
-    if format == .verl {
-      if let key = try f.optionalGroupKey("uid") { sample.group = key }
-    } else if let group = f.present("group") {
-      if document.kind(group) == .string {
-        sample.group = document.string(group)
-      } else if let i = document.int(group) {
-        sample.group = String(i)
+    let prompt = try promptSpan(promptValue, &f, key: promptKey)
+    let lineStep = try f.optionalInt(.step, "step")
+    let responseKey = verl ? "output" : "completion"
+    guard let response = try f.optionalString(.response, responseKey, into: buffer) else {
+      throw SampleLineError(reason: "has no \"\(responseKey)\"")
+    }
+    var sample = Sample(
+      step: verl ? step : lineStep ?? step, line: 0, group: prompt, prompt: prompt,
+      response: response)
+    sample.score = try f.optionalNumber(.score, verl ? "score" : "reward")
+    sample.advantage = try f.optionalMean(.advantage, "advantage")
+    if sample.advantage == nil { sample.advantage = try f.optionalMean(.advantages, "advantages") }
+    sample.promptIds = try f.optionalInts(.promptIds, "prompt_ids", into: buffer) ?? .empty
+    sample.responseIds = try f.optionalInts(.responseIds, "response_ids", into: buffer)
+    if verl {
+      if let key = try f.optionalGroupKey(.group, "uid", into: buffer) { sample.group = key }
+    } else if let group = f.present(.group) {
+      let token = f.tokens[group]
+      if token.kind == .string {
+        sample.group = f.string(group, into: buffer)
+      } else if let i = JSONDocument.int(token, in: f.bytes) {
+        sample.group = f.append(String(i), to: buffer)
       } else {
         throw SampleLineError(reason: "has a \"group\" that is not a string or integer")
       }
     }
-    sample.treeIndex = try f.optionalTreeIndex("tree_idx")
-    sample.tokenCounts = try f.optionalInts("token_count_per_step")
+    sample.path = try f.optionalTreeIndex(.treeIndex, into: buffer)
+    sample.tokenCounts = try f.optionalInts(.tokenCounts, "token_count_per_step", into: buffer)
     return sample
   }
-}
 
-/// The prompt of the line before: the samples of a group come one after another with the same
-/// prompt, so its bytes are compared instead of decoded again (and the samples share one String).
-struct PromptCache {
-  private var raw: [UInt8] = []
-  private var text = ""
-
-  fileprivate mutating func string(
-    _ v: Int, _ f: LineFields, key: String
-  ) throws(SampleLineError) -> String {
-    guard f.document.kind(v) == .string else {
+  private mutating func promptSpan(
+    _ v: Int, _ f: inout LineFields, key: String
+  ) throws(SampleLineError) -> Span {
+    guard f.tokens[v].kind == .string else {
       throw SampleLineError(reason: "has a \"\(key)\" that is \(f.typeName(v)), not a string")
     }
-    let same = f.document.withRawString(v) { bytes, _ in
-      raw.withUnsafeBufferPointer { old in
-        old.count == bytes.count
-          && (old.isEmpty || memcmp(old.baseAddress!, bytes.baseAddress!, old.count) == 0)
-      }
+    let raw = f.raw(v)
+    if let last = lastPrompt, last.raw.count == raw.count,
+      raw.count == 0 || memcmp(buffer.base + last.raw.start, buffer.base + raw.start, raw.count) == 0
+    {
+      return last.text
     }
-    if !same {
-      text = f.document.string(v)
-      raw = f.document.withRawString(v) { bytes, _ in Array(bytes) }
-    }
+    let text = f.string(v, into: buffer)
+    lastPrompt = (raw, text)
     return text
   }
 }
 
-/// The line's members, read straight off the parser's tape (no value tree is built).
-private struct LineFields {
-  let document: JSONDocument
+/// One sampled response of one prompt at one training step, its text as spans of the step buffer.
+struct Sample {
+  var step: Int
+  /// The line of the dump file it came from.
+  var line: Int
+  /// The group's key bytes: verl's `uid` without its suffixes, else `group`, else the prompt.
+  var group: Span
+  var prompt: Span
+  var response: Span
+  /// Spans of the buffer's `ints`.
+  var promptIds = Span.empty
+  var responseIds: Span?
+  var score: Float?
+  var advantage: Float?
+  /// TreePO's `tree_idx` in `ints`: root, then round, position for each segment.
+  var path: Span?
+  /// TreePO's `token_count_per_step` in `ints`.
+  var tokenCounts: Span?
 
-  /// The value of `key` unless it is absent or null.
-  func present(_ key: String) -> Int? {
-    guard let v = document.member(document.root, key), document.kind(v) != .null else {
-      return nil
-    }
-    return v
+  init(step: Int, line: Int, group: Span, prompt: Span, response: Span) {
+    self.step = step
+    self.line = line
+    self.group = group
+    self.prompt = prompt
+    self.response = response
   }
 
-  func typeName(_ v: Int) -> String {
-    switch document.kind(v) {
-    case .null: "null"
-    case .true, .false: "a boolean"
-    case .number: document.int(v) != nil ? "an integer" : "a number"
-    case .string: "a string"
-    case .array: "an array"
-    case .object: "an object"
-    }
-  }
-
-  /// An integer, or a number with an integral value below 1e15 (`1e3`, `2.0`).
-  private func integer(_ v: Int) -> Int? {
-    if let i = document.int(v) { return i }
-    guard let d = document.double(v), d == d.rounded(), abs(d) < 1e15 else { return nil }
-    return Int(d)
-  }
-
-  func string(_ key: String) throws(SampleLineError) -> String {
-    guard let s = try optionalString(key) else {
-      throw SampleLineError(reason: "has no \"\(key)\"")
-    }
-    return s
-  }
-
-  func optionalString(_ key: String) throws(SampleLineError) -> String? {
-    guard let v = present(key) else { return nil }
-    guard document.kind(v) == .string else {
-      throw SampleLineError(reason: "has a \"\(key)\" that is \(typeName(v)), not a string")
-    }
-    return document.string(v)
-  }
-
-  /// The group of verl's `uid`; the usual (ASCII) uid is read from its bytes.
-  func optionalGroupKey(_ key: String) throws(SampleLineError) -> String? {
-    guard let v = present(key) else { return nil }
-    if document.kind(v) == .string,
-      let group = document.withRawString(v, { $1 ? nil : groupKey(asciiUID: $0) })
-    {
-      return group
-    }
-    return try optionalString(key).map { groupKey(uid: $0) }
-  }
-
-  /// TreePO's path; the usual form is read from the bytes without making a String.
-  func optionalTreeIndex(_ key: String) throws(SampleLineError) -> TreeIndexPath? {
-    guard let v = present(key) else { return nil }
-    if document.kind(v) == .string,
-      let path = document.withRawString(v, { $1 ? nil : TreeIndexPath(digits: $0) })
-    {
-      return path
-    }
-    guard let text = try optionalString(key) else { return nil }
-    guard let path = TreeIndexPath(text) else {
-      throw SampleLineError(reason: "has a tree_idx \"\(text)\" that is not ROOT/ROUND-POS/…")
-    }
-    return path
-  }
-
-  func optionalInt(_ key: String) throws(SampleLineError) -> Int? {
-    guard let v = present(key) else { return nil }
-    guard let i = integer(v) else {
-      throw SampleLineError(reason: "has a \"\(key)\" that is \(typeName(v)), not an integer")
-    }
-    return i
-  }
-
-  func optionalNumber(_ key: String) throws(SampleLineError) -> Float? {
-    guard let v = present(key) else { return nil }
-    switch document.kind(v) {
-    case .true: return 1
-    case .false: return 0
-    default: break
-    }
-    guard let d = document.double(v) else {
-      throw SampleLineError(reason: "has a \"\(key)\" that is \(typeName(v)), not a number")
-    }
-    return Float(d)
-  }
-
-  /// A number, or the mean of a list of numbers (per-token advantages).
-  func optionalMean(_ key: String) throws(SampleLineError) -> Float? {
-    guard let v = present(key) else { return nil }
-    guard document.kind(v) == .array else { return try optionalNumber(key) }
-    var sum = 0.0
-    for item in document.children(v) {
-      guard let d = document.double(item) else {
-        throw SampleLineError(reason: "has a \"\(key)\" list with \(typeName(item)) in it")
-      }
-      sum += d
-    }
-    let count = document.count(v)
-    return count == 0 ? nil : Float(sum / Double(count))
-  }
-
-  func optionalInts(_ key: String) throws(SampleLineError) -> [Int]? {
-    guard let v = present(key) else { return nil }
-    guard document.kind(v) == .array else {
-      throw SampleLineError(reason: "has a \"\(key)\" that is \(typeName(v)), not a list")
-    }
-    var out: [Int] = []
-    out.reserveCapacity(document.count(v))
-    for item in document.children(v) {
-      guard let i = document.int(item) else {
-        throw SampleLineError(reason: "has a \"\(key)\" list with \(typeName(item)) in it")
-      }
-      out.append(i)
-    }
-    return out
-  }
+  /// Segments of the path (each two ints).
+  var segmentCount: Int { path.map { ($0.count - 1) / 2 } ?? 0 }
 }

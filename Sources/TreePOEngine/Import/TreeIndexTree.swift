@@ -12,8 +12,9 @@
 
 enum TreeIndexTree {
   /// The shape, or nil when some sample in the group has no path (the group is then a prefix tree).
-  static func shape(_ samples: [RolloutSample]) -> Shape? {
-    guard !samples.isEmpty, samples.allSatisfy({ $0.treeIndex != nil }) else { return nil }
+  static func shape(_ samples: [Sample], _ buffer: StepBuffer) -> Shape? {
+    guard !samples.isEmpty, samples.allSatisfy({ $0.path != nil }) else { return nil }
+    let ints = buffer.ints
     var shape = Shape(method: "tree_idx")
     typealias Segment = TreeIndexPath.Segment
     // A trie of the path prefixes (prefix k = node k; 0 is the root), one edge per segment.
@@ -29,7 +30,11 @@ enum TreeIndexTree {
     for s in samples {
       var at = 0
       var path: [Int] = []
-      for segment in s.treeIndex!.segments {
+      let p = s.path!
+      path.reserveCapacity(s.segmentCount)
+      for j in 0..<s.segmentCount {
+        // The path's ints: root, then (round, position) per segment.
+        let segment = Segment(round: ints[p.start + 1 + 2 * j], position: ints[p.start + 2 + 2 * j])
         let edge = Edge(parent: at, segment: segment)
         if let next = edges[edge] {
           at = next
@@ -72,7 +77,8 @@ enum TreeIndexTree {
       let path = prefixPaths[s].map { index[$0] }
       for node in [0] + path { shape.nodes[node].members.append(s) }
       shape.nodes[path.last ?? 0].endsHere.append(s)
-      guard let counts = samples[s].tokenCounts, counts.count >= path.count else { continue }
+      guard let c = samples[s].tokenCounts, c.count >= path.count else { continue }
+      let counts = ints[c.start..<c.end]
       if counts.count == path.count {
         for (node, count) in zip(path, counts) where length[node] == nil { length[node] = count }
         continue
@@ -81,7 +87,7 @@ enum TreeIndexTree {
       guard let kept = path.firstIndex(where: { length[$0] == nil }) else { continue }
       let own = path.count - kept
       for (j, node) in path[kept...].enumerated() {
-        length[node] = counts[counts.count - own + j]
+        length[node] = counts[c.end - own + j]
       }
       if kept > 0 { shape.nodes[path[kept]].reason = .fallback }
     }
@@ -95,7 +101,7 @@ enum TreeIndexTree {
     return shape
   }
 
-  private static func isRagged(_ s: RolloutSample) -> Bool {
-    (s.tokenCounts?.count ?? 0) != s.treeIndex!.segments.count
+  private static func isRagged(_ s: Sample) -> Bool {
+    (s.tokenCounts?.count ?? 0) != s.segmentCount
   }
 }

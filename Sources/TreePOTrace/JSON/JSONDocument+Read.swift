@@ -96,30 +96,40 @@ extension JSONDocument {
 
   /// A number without fraction or exponent that fits an Int.
   public func int(_ t: Int) -> Int? {
-    let token = tokens[t]
-    guard token.kind == .number, token.flag else { return nil }
-    return bytes.withUnsafeBufferPointer { buffer in
-      var k = Int(token.start)
-      let negative = buffer[k] == UInt8(ascii: "-")
-      if negative { k += 1 }
-      var value = 0
-      while k < Int(token.end) {
-        let (m, o1) = value.multipliedReportingOverflow(by: 10)
-        let digit = Int(buffer[k] &- UInt8(ascii: "0"))
-        let (s, o2) = negative ? m.subtractingReportingOverflow(digit) : m.addingReportingOverflow(digit)
-        if o1 || o2 { return nil }
-        value = s
-        k += 1
-      }
-      return value
-    }
+    bytes.withUnsafeBufferPointer { Self.int(tokens[t], in: $0) }
   }
 
   /// A number as Double, correctly rounded from its text.
   public func double(_ t: Int) -> Double? {
-    guard tokens[t].kind == .number else { return nil }
-    if let i = int(t), i.magnitude < 1 << 53 { return Double(i) }
-    return Double(numberText(t))
+    bytes.withUnsafeBufferPointer { Self.double(tokens[t], in: $0) }
+  }
+
+  /// `int(_:)` for a token of `bytes` (the text the token's offsets count in).
+  package static func int(_ token: JSONToken, in buffer: UnsafeBufferPointer<UInt8>) -> Int? {
+    guard token.kind == .number, token.flag else { return nil }
+    var k = Int(token.start)
+    let negative = buffer[k] == UInt8(ascii: "-")
+    if negative { k += 1 }
+    var value = 0
+    while k < Int(token.end) {
+      let (m, o1) = value.multipliedReportingOverflow(by: 10)
+      let digit = Int(buffer[k] &- UInt8(ascii: "0"))
+      let (s, o2) = negative ? m.subtractingReportingOverflow(digit) : m.addingReportingOverflow(digit)
+      if o1 || o2 { return nil }
+      value = s
+      k += 1
+    }
+    return value
+  }
+
+  /// `double(_:)` for a token of `bytes`.
+  package static func double(_ token: JSONToken, in buffer: UnsafeBufferPointer<UInt8>) -> Double? {
+    guard token.kind == .number else { return nil }
+    if let i = int(token, in: buffer), i.magnitude < 1 << 53 { return Double(i) }
+    return Double(
+      String(
+        decoding: UnsafeBufferPointer(rebasing: buffer[Int(token.start)..<Int(token.end)]),
+        as: UTF8.self))
   }
 
   /// A number as Float, rounded once from its text (not through Double), so a Float written with
@@ -130,46 +140,51 @@ extension JSONDocument {
     return Float(numberText(t))
   }
 
-  /// Decodes a string token's escapes, copying the text between two backslashes as one run. The
-  /// scanner checked every escape (and paired every surrogate), and the result is never longer
-  /// than the escaped text.
+  /// Decodes a string token's escapes (see `unescape(_:into:)`).
   static func unescape(_ raw: UnsafeBufferPointer<UInt8>) -> String {
-    guard let p = raw.baseAddress else { return "" }
-    return String(unsafeUninitializedCapacity: raw.count) { out in
-      let o = out.baseAddress!
-      var k = 0
-      var n = 0
-      func hex4(_ at: Int) -> UInt32 {
-        var v: UInt32 = 0
-        for j in at..<at + 4 { v = v << 4 | hexDigit(p[j])! }
-        return v
-      }
-      while true {
-        let slash = JSONByteScan.firstBackslash(p, from: k, end: raw.count)
-        (o + n).initialize(from: p + k, count: slash - k)
-        n += slash - k
-        guard slash < raw.count else { return n }
-        let e = p[slash + 1]
-        k = slash + 2
-        switch e {
-        case UInt8(ascii: "b"): o[n] = 0x08
-        case UInt8(ascii: "f"): o[n] = 0x0C
-        case UInt8(ascii: "n"): o[n] = 0x0A
-        case UInt8(ascii: "r"): o[n] = 0x0D
-        case UInt8(ascii: "t"): o[n] = 0x09
-        case UInt8(ascii: "u"):
-          var scalar = hex4(k)
-          k += 4
-          if (0xD800..<0xDC00).contains(scalar) {  // the scanner checked the low half follows
-            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (hex4(k + 2) - 0xDC00)
-            k += 6
-          }
-          n += encodeUTF8(scalar, into: o + n)
-          continue
-        default: o[n] = e  // " \ /
+    String(unsafeUninitializedCapacity: raw.count) { unescape(raw, into: $0.baseAddress!) }
+  }
+
+  /// Decodes the escapes of a string token's raw bytes into `o`, copying the text between two
+  /// backslashes as one run; returns the byte count. The scanner checked every escape (and paired
+  /// every surrogate), and the result is never longer than the escaped text: `o` needs room for
+  /// `raw.count` bytes.
+  package static func unescape(
+    _ raw: UnsafeBufferPointer<UInt8>, into o: UnsafeMutablePointer<UInt8>
+  ) -> Int {
+    guard let p = raw.baseAddress else { return 0 }
+    var k = 0
+    var n = 0
+    func hex4(_ at: Int) -> UInt32 {
+      var v: UInt32 = 0
+      for j in at..<at + 4 { v = v << 4 | hexDigit(p[j])! }
+      return v
+    }
+    while true {
+      let slash = JSONByteScan.firstBackslash(p, from: k, end: raw.count)
+      (o + n).update(from: p + k, count: slash - k)
+      n += slash - k
+      guard slash < raw.count else { return n }
+      let e = p[slash + 1]
+      k = slash + 2
+      switch e {
+      case UInt8(ascii: "b"): o[n] = 0x08
+      case UInt8(ascii: "f"): o[n] = 0x0C
+      case UInt8(ascii: "n"): o[n] = 0x0A
+      case UInt8(ascii: "r"): o[n] = 0x0D
+      case UInt8(ascii: "t"): o[n] = 0x09
+      case UInt8(ascii: "u"):
+        var scalar = hex4(k)
+        k += 4
+        if (0xD800..<0xDC00).contains(scalar) {  // the scanner checked the low half follows
+          scalar = 0x10000 + ((scalar - 0xD800) << 10) + (hex4(k + 2) - 0xDC00)
+          k += 6
         }
-        n += 1
+        n += encodeUTF8(scalar, into: o + n)
+        continue
+      default: o[n] = e  // " \ /
       }
+      n += 1
     }
   }
 

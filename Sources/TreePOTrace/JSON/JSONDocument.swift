@@ -42,26 +42,33 @@ public struct JSONDocument: Sendable {
     _ bytes: ArraySlice<UInt8>, maxDepth: Int = JSONDocument.defaultMaxDepth
   ) throws(JSONParseError) {
     self.bytes = bytes
+    var reused: [JSONToken] = []
+    swap(&reused, &tokens)
+    defer { swap(&reused, &tokens) }
+    try bytes.withUnsafeBufferPointer { buffer throws(JSONParseError) in
+      try Self.scan(buffer, maxDepth: maxDepth, into: &reused)
+    }
+  }
+
+  /// The scan behind every parse: `tokens` is emptied and refilled (its storage reused); on an
+  /// error it is left empty.
+  static func scan(
+    _ buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int, into tokens: inout [JSONToken]
+  ) throws(JSONParseError) {
     tokens.removeAll(keepingCapacity: true)
-    guard bytes.count < Int(UInt32.max) else {
+    guard buffer.count < Int(UInt32.max) else {
       throw JSONParseError(line: 1, column: 1, reason: "text longer than 4 GiB")
     }
     var reused: [JSONToken] = []
     swap(&reused, &tokens)
-    let (scanned, failure) = bytes.withUnsafeBufferPointer {
-      buffer -> ([JSONToken], (index: Int, reason: String)?) in
-      var scanner = JSONScanner(bytes: buffer, maxDepth: maxDepth, tokens: reused)
-      do throws(ScanError) {
-        try scanner.scan()
-        return (scanner.tokens, nil)
-      } catch {
-        return (scanner.tokens, (scanner.i, error.reason))
-      }
-    }
-    tokens = scanned
-    if let failure {
+    var scanner = JSONScanner(bytes: buffer, maxDepth: maxDepth, tokens: reused)
+    do throws(ScanError) {
+      try scanner.scan()
+      tokens = scanner.tokens
+    } catch {
+      tokens = scanner.tokens
       tokens.removeAll(keepingCapacity: true)
-      throw JSONParseError(in: bytes, at: failure.index, reason: failure.reason)
+      throw JSONParseError(in: buffer, at: scanner.i, reason: error.reason)
     }
   }
 }
@@ -79,7 +86,7 @@ public struct JSONParseError: Error, Equatable, CustomStringConvertible {
     self.reason = reason
   }
 
-  init(in bytes: ArraySlice<UInt8>, at offset: Int, reason: String) {
+  init(in bytes: UnsafeBufferPointer<UInt8>, at offset: Int, reason: String) {
     var line = 1
     var column = 1
     for b in bytes.prefix(offset) {

@@ -137,7 +137,7 @@ public struct JSONWriter {
     s.withUTF8 { writeString(utf8: $0) }
   }
 
-  /// Copies the text between two bytes that need escaping as one run; only `"`, `\` and control
+  /// Copies the text between two bytes that need escaping as one run; only `"`, `\\` and control
   /// characters are escaped (UTF-8 is written as is).
   mutating func writeString(utf8: UnsafeBufferPointer<UInt8>) {
     bytes.append(UInt8(ascii: "\""))
@@ -147,28 +147,53 @@ public struct JSONWriter {
         let special = JSONByteScan.firstSpecial(p, from: k, end: utf8.count, nonASCII: false)
         bytes.append(contentsOf: UnsafeBufferPointer(start: p + k, count: special - k))
         guard special < utf8.count else { break }
-        appendEscape(p[special])
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 6) { e in
+          let n = Self.escape(p[special], into: e.baseAddress!)
+          bytes.append(contentsOf: UnsafeBufferPointer(rebasing: e[0..<n]))
+        }
         k = special + 1
       }
     }
     bytes.append(UInt8(ascii: "\""))
   }
 
-  private mutating func appendEscape(_ b: UInt8) {
-    bytes.append(0x5C)
+  /// A string's body (no quotes) escaped as `writeString` escapes it, into `o`, which has room for
+  /// `6 * utf8.count` bytes (no byte takes more); returns the count. For encoders that write into
+  /// memory of their own (the importer's event lines).
+  package static func escaped(
+    _ utf8: UnsafeBufferPointer<UInt8>, into o: UnsafeMutablePointer<UInt8>
+  ) -> Int {
+    guard let p = utf8.baseAddress else { return 0 }
+    var k = 0
+    var n = 0
+    while true {
+      let special = JSONByteScan.firstSpecial(p, from: k, end: utf8.count, nonASCII: false)
+      (o + n).update(from: p + k, count: special - k)
+      n += special - k
+      guard special < utf8.count else { return n }
+      n += escape(p[special], into: o + n)
+      k = special + 1
+    }
+  }
+
+  /// The escape of `b` (`"`, `\\` or a control character) into `o`; returns its length (2 or 6).
+  static func escape(_ b: UInt8, into o: UnsafeMutablePointer<UInt8>) -> Int {
+    o[0] = 0x5C
     switch b {
-    case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(b)
-    case 0x0A: bytes.append(UInt8(ascii: "n"))
-    case 0x0D: bytes.append(UInt8(ascii: "r"))
-    case 0x09: bytes.append(UInt8(ascii: "t"))
+    case UInt8(ascii: "\""), UInt8(ascii: "\\"): o[1] = b
+    case 0x0A: o[1] = UInt8(ascii: "n")
+    case 0x0D: o[1] = UInt8(ascii: "r")
+    case 0x09: o[1] = UInt8(ascii: "t")
     default:
       let hex: StaticString = "0123456789abcdef"
-      bytes.append(UInt8(ascii: "u"))
-      bytes.append(0x30)
-      bytes.append(0x30)
-      bytes.append(hex.utf8Start[Int(b >> 4)])
-      bytes.append(hex.utf8Start[Int(b & 15)])
+      o[1] = UInt8(ascii: "u")
+      o[2] = 0x30
+      o[3] = 0x30
+      o[4] = hex.utf8Start[Int(b >> 4)]
+      o[5] = hex.utf8Start[Int(b & 15)]
+      return 6
     }
+    return 2
   }
 }
 
