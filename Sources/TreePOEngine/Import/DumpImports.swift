@@ -34,14 +34,16 @@ public enum VerlDumpImport {
     let importer = try RolloutImporter(output: output, header: header, source: "verl")
     // Each step file is read, parsed, built into trees and encoded on a worker, in a step buffer
     // the workers pass on; this thread only writes.
-    let buffers = StepBufferPool()
+    let buffers = ReusePool(make: { StepBuffer() }, clear: { $0.reset() })
+    let outputs = ReusePool(make: { EncodedLines() }, clear: { $0.reset() })
     let prefetch = Prefetch(count: files.count) { i in
       let buffer = buffers.take()
       defer { buffers.put(buffer) }
       var file = try ParsedFile(
         path: files[i].path, format: .verl, step: files[i].step, into: buffer)
       let prepared = PreparedStep(
-        step: files[i].step, samples: file.samples, buffer: buffer, source: "verl")
+        step: files[i].step, samples: file.samples, buffer: buffer, source: "verl",
+        into: outputs.take())
       file.samples = []
       return (Messages(file), prepared)
     }
@@ -58,6 +60,7 @@ public enum VerlDumpImport {
       for sentence in messages.skipped { importer.skip(sentence) }
       for sentence in messages.warnings { importer.warn(sentence) }
       try importer.add(prepared)
+      outputs.put(prepared.lines)
     }
     return try importer.finish()
   }

@@ -15,6 +15,8 @@ final class EncodedLines: @unchecked Sendable {
 
   deinit { base.deallocate() }
 
+  func reset() { count = 0 }
+
   var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
 
   /// Room for `n` more bytes: every write below asks first, then writes through `base + count`.

@@ -125,16 +125,20 @@ struct ParsedFile {
 /// One step's trees as trace lines, ready to write. Building needs no importer state, so steps are
 /// built on worker threads and only written in order.
 struct PreparedStep: Sendable {
-  var lines = EncodedLines(capacity: 64)
+  /// Empty when the step has no samples.
+  var lines: EncodedLines
   var groups = 0
   var samples = 0
   var treeGroups = 0
 
-  init(step: Int, samples: [Sample], buffer: StepBuffer, source: String) {
+  init(
+    step: Int, samples: [Sample], buffer: StepBuffer, source: String,
+    into lines: EncodedLines = EncodedLines()
+  ) {
+    self.lines = lines
     guard !samples.isEmpty else { return }
     let groups = StepGroups.of(samples, buffer).map { $0.map { samples[$0] } }
     let trees = groups.map { BuiltTree($0, in: buffer) }
-    lines = EncodedLines(capacity: buffer.count + (buffer.count >> 2))
     ImportEncoder.step(
       step, groups: groups, trees: trees, buffer: buffer, source: source, into: lines)
     self.groups = groups.count

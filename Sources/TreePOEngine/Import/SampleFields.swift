@@ -25,10 +25,31 @@ enum SampleField: Int, CaseIterable {
     }
   }
 
-  static let keys: [SampleLineFormat: [[UInt8]]] = [
-    .verl: allCases.map { Array($0.key(.verl).utf8) },
-    .flat: allCases.map { Array($0.key(.flat).utf8) },
-  ]
+  /// The field named by the `n` bytes at `p` (a key as it stands, or decoded), if any: a switch
+  /// on the length, then one comparison, with no array or String per key.
+  static func named(_ p: UnsafePointer<UInt8>, _ n: Int, _ format: SampleLineFormat) -> SampleField? {
+    func be(_ name: StaticString) -> Bool { memcmp(p, name.utf8Start, n) == 0 }
+    let verl = format == .verl
+    switch n {
+    case 3: return verl && be("uid") ? .group : nil
+    case 4: return be("step") ? .step : nil
+    case 5:
+      if verl { return be("input") ? .prompt : be("score") ? .score : nil }
+      return be("group") ? .group : nil
+    case 6:
+      if verl { return be("output") ? .response : nil }
+      return be("prompt") ? .prompt : be("reward") ? .score : nil
+    case 8: return be("tree_idx") ? .treeIndex : nil
+    case 9: return be("advantage") ? .advantage : nil
+    case 10:
+      if be("advantages") { return .advantages }
+      if be("prompt_ids") { return .promptIds }
+      return !verl && be("completion") ? .response : nil
+    case 12: return be("response_ids") ? .responseIds : nil
+    case 20: return be("token_count_per_step") ? .tokenCounts : nil
+    default: return nil
+    }
+  }
 }
 
 struct LineFields {
@@ -39,7 +60,9 @@ struct LineFields {
   let lineStart: Int
   let format: SampleLineFormat
   /// Token index of each field's value (0: absent; token 0 is the object itself).
-  private var values = [Int](repeating: 0, count: SampleField.allCases.count)
+  /// (A SIMD vector for its fixed size without a heap allocation per line; a line has fewer than
+  /// 2^32 tokens.)
+  private var values = SIMD16<UInt32>()
 
   init(
     bytes: UnsafeBufferPointer<UInt8>, tokens: UnsafeBufferPointer<JSONToken>, lineStart: Int,
@@ -53,38 +76,35 @@ struct LineFields {
 
   /// Walks the root object's members once (key, value, key, value…; containers skipped whole).
   mutating func findMembers() {
-    let keys = SampleField.keys[format]!
     let end = tokens[0].last
     var k = 1
     while k < end {
       let key = tokens[k]
-      for (field, name) in keys.enumerated() where values[field] == 0 && matches(key, name) {
-        values[field] = k + 1
-        break
+      let field: SampleField?
+      if key.isEscapedOrInteger {
+        let decoded = unescaped(key)
+        field = decoded.withUnsafeBufferPointer {
+          SampleField.named($0.baseAddress!, $0.count, format)
+        }
+      } else {
+        field = SampleField.named(bytes.baseAddress! + key.first, key.last - key.first, format)
       }
+      if let field, values[field.rawValue] == 0 { values[field.rawValue] = UInt32(k + 1) }
       let value = tokens[k + 1]
       k = value.kind == .array || value.kind == .object ? value.last : k + 2
     }
   }
 
-  private func matches(_ key: JSONToken, _ name: [UInt8]) -> Bool {
-    if key.isEscapedOrInteger {
-      return String(decoding: unescaped(key), as: UTF8.self) == String(decoding: name, as: UTF8.self)
-    }
-    guard key.last - key.first == name.count else { return false }
-    return name.withUnsafeBufferPointer { memcmp(bytes.baseAddress! + key.first, $0.baseAddress!, $0.count) == 0 }
-  }
-
   private func unescaped(_ key: JSONToken) -> [UInt8] {
     let raw = UnsafeBufferPointer(rebasing: bytes[key.first..<key.last])
-    return [UInt8](unsafeUninitializedCapacity: raw.count) { o, n in
+    return [UInt8](unsafeUninitializedCapacity: raw.count + 1) { o, n in
       n = JSONDocument.unescape(raw, into: o.baseAddress!)
     }
   }
 
   /// The value of `field` unless it is absent or null.
   func present(_ field: SampleField) -> Int? {
-    let v = values[field.rawValue]
+    let v = Int(values[field.rawValue])
     return v == 0 || tokens[v].kind == .null ? nil : v
   }
 

@@ -132,21 +132,30 @@ final class StepBuffer {
   }
 }
 
-/// Step buffers handed from step to step on the worker threads (each holds its memory).
-final class StepBufferPool: @unchecked Sendable {
+/// Buffers handed on from step to step (step buffers among the workers, encoded lines back from
+/// the writing thread): memory that is touched once, not faulted in afresh for every step file.
+final class ReusePool<T: AnyObject>: @unchecked Sendable {
   private let lock = NSLock()
-  private var free: [StepBuffer] = []
+  private var free: [T] = []
+  private let make: () -> T
+  private let clear: (T) -> Void
 
-  func take() -> StepBuffer {
-    lock.lock()
-    defer { lock.unlock() }
-    return free.popLast() ?? StepBuffer()
+  init(make: @escaping () -> T, clear: @escaping (T) -> Void) {
+    self.make = make
+    self.clear = clear
   }
 
-  func put(_ buffer: StepBuffer) {
-    buffer.reset()
+  func take() -> T {
     lock.lock()
-    free.append(buffer)
+    let item = free.popLast()
+    lock.unlock()
+    return item ?? make()
+  }
+
+  func put(_ item: T) {
+    clear(item)
+    lock.lock()
+    free.append(item)
     lock.unlock()
   }
 }
