@@ -51,6 +51,11 @@ struct BuiltTree {
   /// How the shape was found: "tree_idx", "prefix-tokens" or "prefix-text".
   var method: String
 
+  init(nodes: [TreeNode], method: String) {
+    self.nodes = nodes
+    self.method = method
+  }
+
   /// The tree_idx shape when every sample has a path, else the prefix tree.
   init(_ group: [Sample], in buffer: StepBuffer) {
     let responses = GroupResponses(group, buffer)

@@ -11,7 +11,7 @@ enum JSONByteScan {
   private static let highs: UInt64 = 0x8080_8080_8080_8080
 
   @inline(__always)
-  private static func word(_ p: UnsafePointer<UInt8>, _ at: Int) -> UInt64 {
+  static func word(_ p: UnsafePointer<UInt8>, _ at: Int) -> UInt64 {
     UInt64(littleEndian: UnsafeRawPointer(p + at).loadUnaligned(as: UInt64.self))
   }
 
@@ -25,6 +25,20 @@ enum JSONByteScan {
   /// High bit of each byte below 0x20 (a control character).
   @inline(__always)
   private static func control(_ w: UInt64) -> UInt64 { (w &- ones &* 0x20) & ~w & highs }
+
+  /// Stores a word loaded by `word(_:_:)` (for copying runs a word at a time).
+  @inline(__always)
+  static func store(_ w: UInt64, _ p: UnsafeMutablePointer<UInt8>, _ at: Int) {
+    UnsafeMutableRawPointer(p + at).storeBytes(of: w.littleEndian, as: UInt64.self)
+  }
+
+  /// High bit of each byte that a JSON string cannot hold as it is: `"`, `\`, control characters.
+  @inline(__always)
+  static func specials(_ w: UInt64) -> UInt64 { equal(w, 0x22) | equal(w, 0x5C) | control(w) }
+
+  /// High bit of each backslash.
+  @inline(__always)
+  static func backslashes(_ w: UInt64) -> UInt64 { equal(w, 0x5C) }
 
   /// The first index at or after `from` whose byte is `"`, `\`, a control character, or (with
   /// `nonASCII`) any byte ≥ 0x80; `end` when there is none.

@@ -153,6 +153,7 @@ extension JSONDocument {
     _ raw: UnsafeBufferPointer<UInt8>, into o: UnsafeMutablePointer<UInt8>
   ) -> Int {
     guard let p = raw.baseAddress else { return 0 }
+    let end = raw.count
     var k = 0
     var n = 0
     func hex4(_ at: Int) -> UInt32 {
@@ -161,10 +162,32 @@ extension JSONDocument {
       return v
     }
     while true {
-      let slash = JSONByteScan.firstBackslash(p, from: k, end: raw.count)
-      (o + n).update(from: p + k, count: slash - k)
-      n += slash - k
-      guard slash < raw.count else { return n }
+      // The run up to the next backslash, copied a word at a time as it is scanned: each word is
+      // stored whole and `n` advances over its plain bytes only. The output never runs ahead of
+      // the input (n <= k) and words are read while k + 8 <= end: stores stay in `o[0..<end]`.
+      var slash = end
+      while k &+ 8 <= end {
+        let w = JSONByteScan.word(p, k)
+        let m = JSONByteScan.backslashes(w)
+        JSONByteScan.store(w, o, n)
+        if m != 0 {
+          let j = m.trailingZeroBitCount >> 3
+          slash = k &+ j
+          n &+= j
+          break
+        }
+        k &+= 8
+        n &+= 8
+      }
+      if slash == end {
+        while k < end, p[k] != 0x5C {
+          o[n] = p[k]
+          k &+= 1
+          n &+= 1
+        }
+        guard k < end else { return n }
+        slash = k
+      }
       let e = p[slash + 1]
       k = slash + 2
       switch e {

@@ -23,6 +23,12 @@ extension JSONScanner {
         try escape()
       } else if b < 0x20 {
         throw ScanError("control character inside a string")
+      } else if b >= 0xC2 && b <= 0xDF && i + 1 < bytes.count && base[i + 1] & 0xC0 == 0x80 {
+        i += 2  // the usual two-byte sequence, checked here (utf8Sequence has the rules)
+      } else if b >= 0xE1 && b <= 0xEF && b != 0xED && i + 2 < bytes.count
+        && base[i + 1] & 0xC0 == 0x80 && base[i + 2] & 0xC0 == 0x80
+      {
+        i += 3  // the usual three-byte sequence (E0 and ED have narrower second bytes)
       } else {
         try utf8Sequence()
       }

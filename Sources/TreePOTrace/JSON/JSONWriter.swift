@@ -164,15 +164,38 @@ public struct JSONWriter {
     _ utf8: UnsafeBufferPointer<UInt8>, into o: UnsafeMutablePointer<UInt8>
   ) -> Int {
     guard let p = utf8.baseAddress else { return 0 }
+    let end = utf8.count
     var k = 0
     var n = 0
     while true {
-      let special = JSONByteScan.firstSpecial(p, from: k, end: utf8.count, nonASCII: false)
-      (o + n).update(from: p + k, count: special - k)
-      n += special - k
-      guard special < utf8.count else { return n }
-      n += escape(p[special], into: o + n)
-      k = special + 1
+      // Runs are copied a word at a time as they are scanned: each word is stored whole, and `n`
+      // advances only over its plain bytes. Words are read while k + 8 <= end, and n <= 6 * k (no
+      // byte takes more than 6), so a store ends by 6 * (end - 8) + 8 < 6 * end: in the room.
+      var special = false
+      while k &+ 8 <= end {
+        let w = JSONByteScan.word(p, k)
+        let m = JSONByteScan.specials(w)
+        JSONByteScan.store(w, o, n)
+        if m != 0 {
+          let j = m.trailingZeroBitCount >> 3
+          k &+= j
+          n &+= j
+          special = true
+          break
+        }
+        k &+= 8
+        n &+= 8
+      }
+      if !special {
+        while k < end, p[k] >= 0x20, p[k] != 0x22, p[k] != 0x5C {
+          o[n] = p[k]
+          k &+= 1
+          n &+= 1
+        }
+        guard k < end else { return n }
+      }
+      n &+= escape(p[k], into: o + n)
+      k &+= 1
     }
   }
 
