@@ -56,7 +56,8 @@ import Testing
       ("flat.jsonl", .flat, 0),
     ] {
       for e in try encodings(try importFixture(file), format: format, step: step) {
-        #expect(e.bytes == e.oracle, "\(file) step \(e.step): \(firstDifference(e.bytes, e.oracle))")
+        #expect(
+          e.bytes == e.oracle, "\(file) step \(e.step): \(firstDifference(e.bytes, e.oracle))")
         steps += 1
       }
     }
@@ -69,7 +70,8 @@ import Testing
     defer { try? FileManager.default.removeItem(atPath: path) }
     for round in 0..<40 {
       let written = RandomGroups.samples(&rng, step: round)
-      try Data(written.flatMap { RandomGroups.line($0, &rng) }).write(to: URL(fileURLWithPath: path))
+      try Data(written.flatMap { RandomGroups.line($0, &rng) }).write(
+        to: URL(fileURLWithPath: path))
       let steps = try encodings(path, format: .verl, step: round)
       #expect(steps.count == 1)
       for e in steps {

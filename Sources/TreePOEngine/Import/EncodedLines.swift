@@ -78,11 +78,19 @@ final class EncodedLines: @unchecked Sendable {
 
   /// A Float as JSONWriter writes it: the shortest round-tripping text, or "nan"/"inf"/"-inf".
   func float(_ v: Float) {
-    if v.isFinite { number(v.description) } else { string(v.isNaN ? "nan" : v < 0 ? "-inf" : "inf") }
+    if v.isFinite {
+      number(v.description)
+    } else {
+      string(v.isNaN ? "nan" : v < 0 ? "-inf" : "inf")
+    }
   }
 
   func double(_ v: Double) {
-    if v.isFinite { number(v.description) } else { string(v.isNaN ? "nan" : v < 0 ? "-inf" : "inf") }
+    if v.isFinite {
+      number(v.description)
+    } else {
+      string(v.isNaN ? "nan" : v < 0 ? "-inf" : "inf")
+    }
   }
 
   private func number(_ text: String) {

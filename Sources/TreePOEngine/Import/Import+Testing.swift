@@ -76,7 +76,9 @@ extension StepBuffer {
       s.responseIds = r.responseIds.map(list)
       s.score = r.score
       s.advantage = r.advantage
-      s.path = r.treeIndex.map { p in list([p.root] + p.segments.flatMap { [$0.round, $0.position] }) }
+      s.path = r.treeIndex.map { p in
+        list([p.root] + p.segments.flatMap { [$0.round, $0.position] })
+      }
       s.tokenCounts = r.tokenCounts.map(list)
       return s
     }

@@ -88,7 +88,8 @@ struct BuiltTree {
     ) -> Int {
       let text = Span(start: r.text[leader].start + bytes.lowerBound, count: bytes.count)
       let ids =
-        r.hasIds ? Span(start: r.ids[leader].start + tokens.lowerBound, count: tokens.count) : .empty
+        r.hasIds
+        ? Span(start: r.ids[leader].start + tokens.lowerBound, count: tokens.count) : .empty
       nodes.append(
         TreeNode(
           parent: parent, depth: depth, reason: reason, text: text, tokens: ids, sample: sample))

@@ -5,27 +5,20 @@
 enum PrefixTree {
   static func shape(_ r: GroupResponses) -> Shape {
     if r.hasIds {
-      return build(r, method: "prefix-tokens", length: { r.ids[$0].count }, unit: { _, _ in 1 }) {
-        s, i, _ in r.id(s, i)
-      } common: {
-        r.commonIdEnd($0, from: $1)
-      } set: {
-        $0.tokenEnd = $1
-      }
+      return build(
+        r, method: "prefix-tokens", length: { r.ids[$0].count }, unit: { _, _ in 1 },
+        key: { s, i, _ in r.id(s, i) }, common: { r.commonIdEnd($0, from: $1) },
+        set: { $0.tokenEnd = $1 })
     }
     return build(
       r, method: "prefix-text", length: { r.text[$0].count },
-      unit: { s, i in scalarLength(r.byte(s, i)) }
-    ) { s, i, n in
-      // The character's bytes and its length in one Int: equal keys, equal characters.
-      var key = n
-      for j in 0..<n { key = key << 8 | Int(r.byte(s, i + j)) }
-      return key
-    } common: {
-      r.commonTextEnd($0, from: $1)
-    } set: {
-      $0.byteEnd = $1
-    }
+      unit: { s, i in scalarLength(r.byte(s, i)) },
+      key: { s, i, n in
+        // The character's bytes and its length in one Int: equal keys, equal characters.
+        var key = n
+        for j in 0..<n { key = key << 8 | Int(r.byte(s, i + j)) }
+        return key
+      }, common: { r.commonTextEnd($0, from: $1) }, set: { $0.byteEnd = $1 })
   }
 
   /// Iterative (an explicit stack), so a group of thousands of samples cannot overflow the stack.

@@ -4,54 +4,6 @@ import Foundation
 // finds every member the importer wants (the first of each name, as JSONDocument.member does), and
 // each reader gives the same values and the same one-sentence errors as reading a JSONValue would.
 
-enum SampleField: Int, CaseIterable {
-  case prompt, response, score, step, advantage, advantages, promptIds, responseIds, group
-  case treeIndex, tokenCounts
-
-  func key(_ format: SampleLineFormat) -> String {
-    let verl = format == .verl
-    switch self {
-    case .prompt: return verl ? "input" : "prompt"
-    case .response: return verl ? "output" : "completion"
-    case .score: return verl ? "score" : "reward"
-    case .step: return "step"
-    case .advantage: return "advantage"
-    case .advantages: return "advantages"
-    case .promptIds: return "prompt_ids"
-    case .responseIds: return "response_ids"
-    case .group: return verl ? "uid" : "group"
-    case .treeIndex: return "tree_idx"
-    case .tokenCounts: return "token_count_per_step"
-    }
-  }
-
-  /// The field named by the `n` bytes at `p` (a key as it stands, or decoded), if any: a switch
-  /// on the length, then one comparison, with no array or String per key.
-  static func named(_ p: UnsafePointer<UInt8>, _ n: Int, _ format: SampleLineFormat) -> SampleField? {
-    func be(_ name: StaticString) -> Bool { memcmp(p, name.utf8Start, n) == 0 }
-    let verl = format == .verl
-    switch n {
-    case 3: return verl && be("uid") ? .group : nil
-    case 4: return be("step") ? .step : nil
-    case 5:
-      if verl { return be("input") ? .prompt : be("score") ? .score : nil }
-      return be("group") ? .group : nil
-    case 6:
-      if verl { return be("output") ? .response : nil }
-      return be("prompt") ? .prompt : be("reward") ? .score : nil
-    case 8: return be("tree_idx") ? .treeIndex : nil
-    case 9: return be("advantage") ? .advantage : nil
-    case 10:
-      if be("advantages") { return .advantages }
-      if be("prompt_ids") { return .promptIds }
-      return !verl && be("completion") ? .response : nil
-    case 12: return be("response_ids") ? .responseIds : nil
-    case 20: return be("token_count_per_step") ? .tokenCounts : nil
-    default: return nil
-    }
-  }
-}
-
 struct LineFields {
   /// The line; token offsets count from its first byte.
   let bytes: UnsafeBufferPointer<UInt8>

@@ -93,7 +93,8 @@ struct SampleLineParser {
     }
     let raw = f.raw(v)
     if let last = lastPrompt, last.raw.count == raw.count,
-      raw.count == 0 || memcmp(buffer.base + last.raw.start, buffer.base + raw.start, raw.count) == 0
+      raw.count == 0
+        || memcmp(buffer.base + last.raw.start, buffer.base + raw.start, raw.count) == 0
     {
       return last.text
     }

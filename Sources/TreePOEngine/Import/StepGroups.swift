@@ -27,7 +27,9 @@ enum StepGroups {
       let g: Int
       if ascii {
         let hash = hashValue(buffer.bytes(key))
-        if let found = byHash[hash]?.first(where: { equal(samples[groups[$0][0]].group, key, buffer) }) {
+        if let found = byHash[hash]?.first(where: {
+          equal(samples[groups[$0][0]].group, key, buffer)
+        }) {
           g = found
         } else {
           g = groups.count
@@ -50,7 +52,8 @@ enum StepGroups {
   }
 
   private static func equal(_ a: Span, _ b: Span, _ buffer: StepBuffer) -> Bool {
-    a == b || (a.count == b.count && memcmp(buffer.base + a.start, buffer.base + b.start, a.count) == 0)
+    a == b
+      || (a.count == b.count && memcmp(buffer.base + a.start, buffer.base + b.start, a.count) == 0)
   }
 
   private static func hashValue(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {

@@ -114,7 +114,8 @@ extension JSONDocument {
     while k < Int(token.end) {
       let (m, o1) = value.multipliedReportingOverflow(by: 10)
       let digit = Int(buffer[k] &- UInt8(ascii: "0"))
-      let (s, o2) = negative ? m.subtractingReportingOverflow(digit) : m.addingReportingOverflow(digit)
+      let (s, o2) =
+        negative ? m.subtractingReportingOverflow(digit) : m.addingReportingOverflow(digit)
       if o1 || o2 { return nil }
       value = s
       k += 1

@@ -4,7 +4,8 @@
 extension JSONValue {
   public static func parse(_ bytes: some Collection<UInt8>) throws(JSONParseError) -> JSONValue {
     let slice: ArraySlice<UInt8> =
-      if let s = bytes as? ArraySlice<UInt8> { s } else if let a = bytes as? [UInt8] { a[...] } else {
+      if let s = bytes as? ArraySlice<UInt8> { s } else if let a = bytes as? [UInt8] { a[...] } else
+      {
         Array(bytes)[...]
       }
     let document = try JSONDocument(parsing: slice)
@@ -43,7 +44,9 @@ extension JSONDocument {
           done = isObject ? .object([]) : .array([])
         } else {
           var frame = Open(isObject: isObject, end: Int(token.end))
-          if isObject { frame.members.reserveCapacity(Int(token.start)) } else {
+          if isObject {
+            frame.members.reserveCapacity(Int(token.start))
+          } else {
             frame.items.reserveCapacity(Int(token.start))
           }
           stack.append(frame)
