@@ -51,12 +51,17 @@ public enum ChatMarkup {
 
   /// The content of the last user turn of a ChatML prompt; nil when the prompt has none.
   public static func question(_ prompt: String) -> String? {
+    questionRange(prompt).map { String(prompt[$0]) }
+  }
+
+  /// Where the content of the last user turn of a ChatML prompt is; nil when it has none.
+  public static func questionRange(_ prompt: String) -> Range<String.Index>? {
     guard let open = prompt.range(of: "<|im_start|>user\n", options: .backwards) else {
       return nil
     }
     let rest = prompt[open.upperBound...]
     let end = rest.range(of: "<|im_end|>")?.lowerBound ?? rest.endIndex
-    return String(rest[..<end])
+    return open.upperBound..<end
   }
 
   /// What a one-line view shows for a prompt: the question of a chat prompt, else the prompt.

@@ -45,12 +45,15 @@ public func truncated(_ s: String, to width: Int) -> String {
 /// Text from the model made safe to draw: control characters become visible marks.
 public func printable(_ s: some StringProtocol) -> String {
   var out = ""
-  for c in s {
-    switch c {
-    case "\n": out.append("⏎")
-    case "\t": out.append("⇥")
-    default: out.append(displayWidth(c) == 0 ? "·" : c)
-    }
-  }
+  for c in s { out.append(printable(c)) }
   return out
+}
+
+/// One character made safe to draw: a newline is ⏎, a tab ⇥, anything else of no width a "·".
+public func printable(_ c: Character) -> Character {
+  switch c {
+  case "\n": "⏎"
+  case "\t": "⇥"
+  default: displayWidth(c) == 0 ? "·" : c
+  }
 }

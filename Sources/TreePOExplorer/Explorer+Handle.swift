@@ -91,6 +91,7 @@ extension Explorer {
     case .timelineStart: seek { _ in 0 }
     case .timelineEnd: seek { $0.events.count }
     case .previousStep, .nextStep, .cycleSort, .flipSort, .cycleFilter: performRun(action)
+    case .pathPageUp, .pathPageDown, .pathStart, .pathEnd: scrollPath(action)
     }
     return []
   }
@@ -100,6 +101,7 @@ extension Explorer {
   mutating func select(_ node: Int) {
     guard let key = promptKey else { return }
     state.selection[key] = node
+    if state.pathScroll?.node != node { state.pathScroll = nil }
   }
 
   private mutating func moveInRows(by delta: Int) {

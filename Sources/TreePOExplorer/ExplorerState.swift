@@ -59,6 +59,10 @@ public struct ExplorerState: Sendable, Equatable {
   /// Non-nil while the help overlay is shown: its scroll offset.
   public var helpScroll: Int?
   public var treeScroll = 0
+  /// The Path pane scrolled up from the selected node's end (nil: it follows the end).
+  public var pathScroll: PathScroll?
+  /// What the panes derived from long texts (a cache: the screen is the same without it).
+  public var memo = RenderMemo()
   /// A one-line note in the status bar (e.g. why a key is unavailable); cleared by the next key.
   public var message: String?
   public var engineBusy = false

@@ -9,6 +9,7 @@ public enum Action: String, Sendable, CaseIterable {
   case parent, child, nextNode, previousNode, nextSibling, previousSibling
   case toggleFold, top, bottom, pageUp, pageDown, scrollUp, scrollDown, select
   case search, nextMatch, previousMatch, cycleColouring, switchFocus
+  case pathPageUp, pathPageDown, pathStart, pathEnd
   case eventBack, eventForward, roundBack, roundForward, timelineStart, timelineEnd
   case previousStep, nextStep, cycleSort, flipSort, cycleFilter
   case help, cancel, redraw, quit
@@ -42,7 +43,7 @@ public struct KeyBinding: Sendable {
 }
 
 public enum KeyMap {
-  public static let groups = ["Engine", "Tree", "View", "Replay", "Run", "General"]
+  public static let groups = ["Engine", "Tree", "View", "Path", "Replay", "Run", "General"]
 
   private static let liveOnly: @Sendable (Explorer) -> String? = {
     $0.isReplay ? "not available in replay" : nil
@@ -154,6 +155,16 @@ public enum KeyMap {
     KeyBinding(
       [.tab, .backTab], "Tab", .switchFocus, "switch focus tree / batch (/ steps in a run)",
       group: "View"),
+    // Path
+    KeyBinding(
+      [.character("u")], "u", .pathPageUp, "scroll the path up a page (toward the prompt)",
+      group: "Path"),
+    KeyBinding(
+      [.character("d")], "d", .pathPageDown, "scroll the path down a page", group: "Path"),
+    KeyBinding([.character("U")], "U", .pathStart, "start of the path (the prompt)", group: "Path"),
+    KeyBinding(
+      [.character("D")], "D", .pathEnd, "end of the path (follows the selected node)",
+      group: "Path"),
     // General
     KeyBinding([.character("?")], "?", .help, "show / hide this help", group: "General"),
     KeyBinding([.escape], "Esc", .cancel, "cancel (search, help, message)", group: "General"),

@@ -65,7 +65,8 @@ import TreePOTrace
 }
 
 @Test func helpOverlayListsEveryBindingFromTheTable() {
-  var d = ExplorerDriver(size: Size(width: 100, height: 60))
+  // Tall enough for the whole table on one screen (61 lines with the Path group).
+  var d = ExplorerDriver(size: Size(width: 100, height: 70))
   d.type("?")
   let screen = d.screen
   for b in KeyMap.bindings {

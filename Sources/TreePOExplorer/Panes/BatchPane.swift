@@ -35,9 +35,9 @@ struct BatchPane {
       let countsX = inner.maxX - displayWidth(counts) - 1
       var x = grid.put(current ? "▶" : " ", x: inner.x, y: y, style: Theme.warning)
       x = grid.put("\(p.info.index) ", x: x, y: y, style: Theme.label)
+      let room = max(0, countsX - x - 1)
       grid.put(
-        truncated(printable(ChatMarkup.headline(p.info.text)), to: max(0, countsX - x - 1)), x: x,
-        y: y,
+        truncated(printable(explorer.headline(of: p.info).prefix(room + 1)), to: room), x: x, y: y,
         maxX: countsX - 1)
       if countsX > x + 4 { grid.put(counts, x: countsX, y: y, maxX: inner.maxX) }
       if current {

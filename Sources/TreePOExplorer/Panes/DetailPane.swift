@@ -37,8 +37,9 @@ struct DetailPane {
       if let r = node.decodedInRound { spawn += " · round \(r)" }
       if node.fallbackCuts > 0 { spawn += " · ↺ cut here ×\(node.fallbackCuts)" }
       lines.append([("spawn ", Theme.label), (spawn, .plain)])
-      let entropy = node.meanEntropy.map { fixed($0) } ?? "—"
-      let logp = node.sumLogprob.map { fixed($0) } ?? "—"
+      let facts = explorer.memo.facts(of: node, prompt: tree.info.index)
+      let entropy = facts.meanEntropy.map { fixed($0) } ?? "—"
+      let logp = facts.sumLogprob.map { fixed($0) } ?? "—"
       lines.append([
         ("\(node.tokenIds.count) tok", .plain), ("  H̄ ", Theme.label), (entropy, .plain),
         ("  logp ", Theme.label), (logp, .plain),
@@ -46,7 +47,7 @@ struct DetailPane {
       let (glyph, glyphStyle) = Theme.glyph(node.status)
       var ending = "\(node.status.name)"
       if let reason = node.endReason { ending += " · \(reason)" }
-      if let why = Self.whyBranched(node, in: tree) { ending += " " + why }
+      if let why = Self.whyBranched(node, in: tree, memo: explorer.memo) { ending += " " + why }
       var outcome: [(String, Style)] = [("\(glyph) ", glyphStyle), (ending, .plain)]
       if let r = node.reward {
         outcome.append(("  r=\(fixed(r, digits: 0))", r > 0 ? Theme.positive : Theme.negative))
@@ -66,9 +67,13 @@ struct DetailPane {
           ("(\(signed(after - before)))", Theme.advantageStyle(after - before)),
         ])
       }
-      // The token table only when at least its header and one token fit.
-      if let texts = node.tokenDisplayTexts, !texts.isEmpty, lines.count + 2 <= area.inner.height {
-        let shown = texts.prefix(area.inner.height - lines.count - 1).map(Self.quoted)
+      // The token table only when at least its header and one token fit; only the tokens it
+      // shows are looked at (a segment can hold thousands).
+      if lines.count + 2 <= area.inner.height,
+        let texts = facts.tokenTexts(of: node, first: area.inner.height - lines.count - 1),
+        !texts.isEmpty
+      {
+        let shown = texts.map(Self.quoted)
         let column = shown.map { displayWidth($0) }.max() ?? 3
         lines.append([(Self.padded("tok", to: column) + "   p     H", Theme.label)])
         for (i, token) in shown.enumerated()
@@ -108,17 +113,19 @@ extension DetailPane {
   /// Why a node has children: how many, and its entropy rank among the paths of its prompt that
   /// went on after the same round (the entropy divergence policy gives more children to the more
   /// uncertain); e.g. "×3 · H̄ rank 1/4 in round 2".
-  static func whyBranched(_ node: TreeNode, in tree: PromptTree) -> String? {
+  static func whyBranched(_ node: TreeNode, in tree: PromptTree, memo: RenderMemo) -> String? {
     guard !node.children.isEmpty, node.reason != .root else { return nil }
     var text = "×\(node.children.count)"
     if node.fallbackCuts > 0 { text += " (↺ fallback)" }
-    guard let round = node.decodedInRound, let mine = node.meanEntropy, !mine.isNaN else {
+    // Means from the memo: the peers' segments are summed once, not every frame.
+    func mean(_ n: TreeNode) -> Float? { memo.facts(of: n, prompt: tree.info.index).meanEntropy }
+    guard let round = node.decodedInRound, let mine = mean(node), !mine.isNaN else {
       return text
     }
     let peers = tree.nodes.values.filter {
       $0.decodedInRound == round && $0.outcome == nil && $0.reason != .root
     }
-    let above = peers.filter { ($0.meanEntropy ?? -.infinity) > mine }.count
+    let above = peers.filter { (mean($0) ?? -.infinity) > mine }.count
     return text + " · H̄ rank \(above + 1)/\(peers.count) in round \(round)"
   }
 }

@@ -3,7 +3,8 @@ import TreePOTrace
 
 // Prompt + the selected node's full path, each token coloured by the current mode (`c` cycles):
 // entropy, probability or advantage, with the legend on the border. Segments are split by a dim
-// "┊". When the path is longer than the pane, its start gives way ("…") so the selected end stays.
+// "┊". When the path is longer than the pane, its start gives way ("…") so the selected end stays;
+// u/d/U/D scroll through it (PathPane+Scroll.swift). Only the cells in view are laid out.
 // A chat prompt shows its words and dims its template markup; a task prompt is dim as a whole.
 
 struct PathPane {
@@ -11,60 +12,29 @@ struct PathPane {
 
   func render(in area: Rect, into grid: inout CellGrid) {
     let colouring = explorer.state.colouring
+    let inner = area.inner
+    let cells = explorer.pathCells()
+    var top = cells?.start
+    var scrolled = false
+    if let cells {
+      (top, scrolled) = explorer.pathTop(cells, width: inner.width, height: inner.height)
+    }
+    var more = ""
+    if scrolled {
+      more = "u d scroll · D end"
+    } else if let cells, let top, top > cells.start {
+      more = "u scrolls up"
+    }
     grid.box(
       area, title: "Path · colour: \(colouring.rawValue) (c)", note: legend(colouring),
-      focused: false)
-    guard let tree = explorer.promptTree, let selected = explorer.selectedNode else { return }
-    let runs = ChatMarkup.runs(tree.info.text)
-    let chat = runs.contains(where: \.markup)
-    var cells: [(Character, Style)] = runs.flatMap { run in
-      printable(run.text).map { ($0, run.markup || !chat ? Theme.dim : Theme.promptText) }
+      focused: false, bottomNote: more)
+    guard let cells, let top else { return }
+    let window = cells.window(from: top, width: inner.width, height: inner.height)
+    for cell in window.cells {
+      grid.put(
+        String(cell.character), x: inner.x + cell.x, y: inner.y + cell.y, style: cell.style,
+        maxX: inner.maxX)
     }
-    for id in tree.path(to: selected) {
-      guard let node = tree.nodes[id], node.reason != .root else { continue }
-      cells.append(("┊", Theme.dim))
-      cells.append(contentsOf: tokens(of: node, colouring: colouring))
-    }
-    let inner = area.inner
-    let capacity = inner.width * inner.height
-    if cells.count > capacity {
-      cells = [("…", Theme.dim)] + cells.suffix(capacity - 1)
-    }
-    var x = inner.x
-    var y = inner.y
-    for (c, style) in cells {
-      let w = max(1, displayWidth(c))
-      if x + w > inner.maxX {
-        x = inner.x
-        y += 1
-      }
-      guard y < inner.maxY else { break }
-      grid.put(String(c), x: x, y: y, style: style, maxX: inner.maxX)
-      x += w
-    }
-  }
-
-  /// The node's characters with per-token styles; when the text does not split into the tokens'
-  /// texts (a character cut between two tokens), the whole segment takes the segment's mean.
-  private func tokens(of node: TreeNode, colouring: Colouring) -> [(Character, Style)] {
-    let pieces = node.tokenDisplayTexts.flatMap { $0.joined() == node.text ? $0 : nil }
-    let perToken = pieces != nil
-    func style(at i: Int) -> Style {
-      switch colouring {
-      case .entropy:
-        let e = perToken && i < node.entropies.count ? node.entropies[i] : node.meanEntropy
-        return Theme.heatStyle(e.map(Theme.heat(entropy:)) ?? 0)
-      case .probability:
-        let lp =
-          perToken && i < node.logprobs.count
-          ? node.logprobs[i] : node.sumLogprob.map { $0 / Float(max(1, node.logprobs.count)) }
-        return Theme.heatStyle(lp.map(Theme.heat(logprob:)) ?? 0)
-      case .advantage:
-        return Theme.advantageStyle(node.advantage)
-      }
-    }
-    guard let pieces else { return printable(node.text).map { ($0, style(at: 0)) } }
-    return pieces.enumerated().flatMap { i, piece in printable(piece).map { ($0, style(at: i)) } }
   }
 
   private func legend(_ colouring: Colouring) -> String {
@@ -73,5 +43,49 @@ struct PathPane {
     case .probability: "underline p<0.9 · bold <0.5"
     case .advantage: "green A>0 · red A<0 · bold |A|>0.5"
     }
+  }
+}
+
+extension Explorer {
+  /// The selected node's path as a stream of cells: the prompt's runs, then "┊" and the tokens of
+  /// every segment; nil when no prompt is shown. Costs the path's depth, not its length.
+  func pathCells() -> PathCells? {
+    guard let tree = promptTree, let selected = selectedNode else { return nil }
+    let facts = memo.facts(ofPrompt: tree.info)
+    let runs = facts.runs.map { PromptFacts.slice(tree.info.text, $0.bytes) }
+    let styles = facts.runs.map { $0.markup || !facts.chat ? Theme.dim : Theme.promptText }
+    var parts = [PathCells.Part(strings: .runs(runs), style: { styles[$0] })]
+    for id in tree.path(to: selected) {
+      guard let node = tree.nodes[id], node.reason != .root else { continue }
+      parts.append(PathCells.Part(strings: .runs(["┊"]), style: { _ in Theme.dim }))
+      parts.append(segment(node, prompt: tree.info.index))
+    }
+    return PathCells(parts: parts)
+  }
+
+  /// A segment's cells with per-token styles; when the text does not split into the tokens'
+  /// texts (a character cut between two tokens), the whole segment takes the segment's mean.
+  private func segment(_ node: TreeNode, prompt: Int) -> PathCells.Part {
+    let facts = memo.facts(of: node, prompt: prompt)
+    let perToken = facts.perToken
+    let colouring = state.colouring
+    let style: (Int) -> Style = { i in
+      switch colouring {
+      case .entropy:
+        let e = perToken && i < node.entropies.count ? node.entropies[i] : facts.meanEntropy
+        return Theme.heatStyle(e.map(Theme.heat(entropy:)) ?? 0)
+      case .probability:
+        let lp = perToken && i < node.logprobs.count ? node.logprobs[i] : facts.meanLogprob
+        return Theme.heatStyle(lp.map(Theme.heat(logprob:)) ?? 0)
+      case .advantage:
+        return Theme.advantageStyle(node.advantage)
+      }
+    }
+    if perToken, facts.tokens == .texts, let texts = node.tokenTexts {
+      return PathCells.Part(strings: .tokens(texts), style: style)
+    }
+    return PathCells.Part(
+      strings: .text(node.text[...], perCharacter: perToken, characters: node.tokenIds.count),
+      style: style)
   }
 }

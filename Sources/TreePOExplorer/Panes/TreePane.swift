@@ -56,8 +56,10 @@ struct TreePane {
     // Right-hand annotations: entropy bar, reward, signed advantage (fixed columns).
     var notes: [(String, Style)] = []
     if node.reason != .root {
-      let bar = Theme.entropyBar(node.meanEntropy)
-      notes.append((String(bar), Theme.heatStyle(node.meanEntropy.map(Theme.heat(entropy:)) ?? 0)))
+      // The mean over a segment of thousands of tokens is summed once, not every frame.
+      let meanEntropy = explorer.memo.facts(of: node, prompt: tree.info.index).meanEntropy
+      let bar = Theme.entropyBar(meanEntropy)
+      notes.append((String(bar), Theme.heatStyle(meanEntropy.map(Theme.heat(entropy:)) ?? 0)))
       let reward = node.reward.map { "r=\(fixed($0, digits: 0))" } ?? "   "
       notes.append(
         (" " + reward, node.reward.map { $0 > 0 ? Theme.positive : Theme.negative } ?? .plain))
@@ -69,7 +71,7 @@ struct TreePane {
     let textEnd = showNotes ? maxX - notesWidth - 1 : maxX
     let text: String
     if node.reason == .root {
-      text = printable(ChatMarkup.headline(tree.info.text))
+      text = printable(explorer.headline(of: tree.info).prefix(max(0, textEnd - x) + 1))
     } else if node.decodedInRound == nil {
       text = "…"
     } else {
@@ -77,7 +79,7 @@ struct TreePane {
       text = printable(node.text.prefix(max(0, textEnd - x) + 1))
     }
     let textStyle =
-      explorer.matches(node) ? Theme.match : node.status == .pruned ? Theme.dim : Style.plain
+      explorer.memoMatches(node, prompt: tree.info.index) ? Theme.match : node.status == .pruned ? Theme.dim : Style.plain
     // A fork inside the segment as decoded: the marker sits right after the prefix, at the
     // branch point (the children's text starts with the branch token).
     let fork = node.midSegmentForks > 0 ? 1 : 0
