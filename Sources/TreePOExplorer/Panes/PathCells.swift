@@ -72,7 +72,9 @@ struct PathCells {
       let strings = parts[part].strings
       while string < strings.count {
         let s = strings[string]
-        if !s.isEmpty { return Position(part: part, string: string, index: s.startIndex, ordinal: 0) }
+        if !s.isEmpty {
+          return Position(part: part, string: string, index: s.startIndex, ordinal: 0)
+        }
         string += 1
       }
       part += 1
@@ -125,7 +127,8 @@ struct PathCells {
       guard !s.isEmpty else { continue }
       var ordinal = 0
       if case .text(_, true, let characters) = strings { ordinal = characters - 1 }
-      return Position(part: part, string: string, index: s.index(before: s.endIndex), ordinal: ordinal)
+      return Position(
+        part: part, string: string, index: s.index(before: s.endIndex), ordinal: ordinal)
     }
   }
 }

@@ -157,8 +157,9 @@ struct PromptFacts: Sendable {
     let utf8 = text.utf8
     if let q = ChatMarkup.questionRange(text) {
       headline =
-        utf8.distance(from: utf8.startIndex, to: q.lowerBound)
-        ..< utf8.distance(from: utf8.startIndex, to: q.upperBound)
+        utf8.distance(
+          from: utf8.startIndex, to: q.lowerBound)..<utf8.distance(
+          from: utf8.startIndex, to: q.upperBound)
     } else {
       headline = 0..<utf8.count
     }

@@ -79,7 +79,8 @@ struct TreePane {
       text = printable(node.text.prefix(max(0, textEnd - x) + 1))
     }
     let textStyle =
-      explorer.memoMatches(node, prompt: tree.info.index) ? Theme.match : node.status == .pruned ? Theme.dim : Style.plain
+      explorer.memoMatches(node, prompt: tree.info.index)
+      ? Theme.match : node.status == .pruned ? Theme.dim : Style.plain
     // A fork inside the segment as decoded: the marker sits right after the prefix, at the
     // branch point (the children's text starts with the branch token).
     let fork = node.midSegmentForks > 0 ? 1 : 0

@@ -64,8 +64,10 @@ struct PathOracle {
       if y >= height {
         let cell = top + i - lead
         if width - placedEnd(placed, row: height - 1) >= 1 && i > 0 {
-          placed.append(PathCells.Placed(
-            x: placedEnd(placed, row: height - 1), y: height - 1, character: "…", style: Theme.dim))
+          placed.append(
+            PathCells.Placed(
+              x: placedEnd(placed, row: height - 1), y: height - 1, character: "…", style: Theme.dim
+            ))
           return (placed, cell)
         }
         guard cell - 1 >= top else { return (placed, cell) }
