@@ -4,10 +4,13 @@ On the training thread this only slices tensors to CPU lists for the first `max_
 decoding, tree building, JSON and gzip happen on the writer thread.
 """
 
+import logging
 import os
 from typing import Any, Dict, List, Optional
 
 from .trace import Rollout, StepRecord, TraceFileWriter, header_line
+
+log = logging.getLogger("treepo_verl")
 
 
 def _tolist(x):
@@ -41,14 +44,19 @@ class TreepoTraceHook:
         """Records `batch` (a verl DataProto after the update) when `step` is one to keep."""
         if not self.wants(step):
             return False
-        self.writer.submit(StepRecord(step, self.rollouts(batch), dict(metrics or {})))
+        if not self.writer.submit(StepRecord(step, self.rollouts(batch), dict(metrics or {}))):
+            log.warning("treepo hook: step %d not recorded: the writer is still on earlier steps", step)
+            return False
         return True
 
     def rollouts(self, batch) -> List[Rollout]:
         t = batch.batch
         nt = batch.non_tensor_batch
         n = t["responses"].shape[0]
-        width = t["responses"].shape[1]
+        # A response that fills the rollout's length limit without an end token was cut there;
+        # a batch read back from TransferQueue is only as wide as its longest response, so it
+        # says the limit itself.
+        width = getattr(batch, "response_limit", None) or t["responses"].shape[1]
         uids = _tolist(nt["uid"]) if "uid" in nt else [str(i) for i in range(n)]
         keep, groups = [], []
         for i, u in enumerate(uids):
@@ -60,14 +68,16 @@ class TreepoTraceHook:
         mask = t["attention_mask"]
         prompt_len = t["prompts"].shape[1]
         prompt_mask = mask[:, :prompt_len]
-        response_mask = t["response_mask"] if "response_mask" in t.keys() else mask[:, prompt_len:]
+        # The response's length is its attention mask's; verl's response_mask also zeroes the
+        # tool-output tokens inside a multi-turn response.
+        response_len = mask[:, prompt_len:]
         scores = t["token_level_scores"].sum(-1) if "token_level_scores" in t.keys() else None
         counts = nt.get("token_count_per_step")
         if counts is None and "sample_stats" in nt:  # TreePO's rollout keeps them here
             counts = [s.get("token_count_per_step") for s in nt["sample_stats"]]
         out = []
         for i in keep:
-            rlen = int(response_mask[i].sum())
+            rlen = int(response_len[i].sum())
             pm = prompt_mask[i].bool()
             ids = _tolist(t["responses"][i, :rlen])
 

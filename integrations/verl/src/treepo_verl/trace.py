@@ -137,10 +137,16 @@ class TraceFileWriter:
         self._thread = threading.Thread(target=self._run, name="treepo-trace-writer", daemon=True)
         self._thread.start()
 
-    def submit(self, record: StepRecord) -> None:
+    def submit(self, record: StepRecord) -> bool:
+        """Queues the step; False (the step not kept) when `max_pending` steps are still waiting,
+        so a slow disk never holds up training."""
         if self.error is not None:
             raise RuntimeError(f"treepo trace writer failed earlier: {self.error}")
-        self._queue.put(record)
+        try:
+            self._queue.put_nowait(record)
+        except queue.Full:
+            return False
+        return True
 
     def close(self) -> None:
         if self._thread.is_alive():
