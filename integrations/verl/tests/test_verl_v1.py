@@ -95,7 +95,9 @@ def test_v1_prompts_per_step_are_capped(store, tmp_path):
     t.run_step(1)
     close_hooks()
     prompts, out = leaves(read_trace(str(tmp_path / "v1.trace.jsonl.gz")), 1)
-    assert prompts == ["Q1 #3? ", "Q22 "] and set(out) == {"x=3.", "x=4.", "hi#", "abcdef"}
+    assert prompts == ["Q1 #3? ", "Q22 "] and set(out) == {"x=3.", "x=4.", "hi#", "abcde"}
+    # the widest response of this step stops short of the rollout's limit: not cut
+    assert [v[1] for v in out.values()] == ["finished"] * 4
     (keys,) = [keys for keys, fields in store.gets if fields == _V1_FIELDS]
     assert sorted(keys) == ["s1_a_0_0", "s1_a_1_0", "s1b_0_0", "s1b_1_0"]  # only those were read
 

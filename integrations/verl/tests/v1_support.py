@@ -211,10 +211,11 @@ class CPUTrainer(get_trainer_cls("sync")):
 
 def script(step):
     """Three prompts (one uid with underscores, one prompt holding the pad character), two
-    responses each: ended by the end token, cut at the 6-token limit, ending in the pad character."""
+    responses each: ended by the end token, ending in the pad character, and on even steps one
+    cut at the 6-token limit (on odd steps it stops a token short, without an end token)."""
     return [
         (f"s{step}_a", "Q1 #3? ", [("x=3.", 1.0), ("x=4.", 0.0)]),
-        (f"s{step}b", "Q22 ", [("hi#", 0.0), ("abcdef", 1.0)]),
+        (f"s{step}b", "Q22 ", [("hi#", 0.0), ("abcdef" if step % 2 == 0 else "abcde", 1.0)]),
         (f"s{step}c", "Q3 ", [("a.", 1.0), ("b.", 0.5)]),
     ]
 
