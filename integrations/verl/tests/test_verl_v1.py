@@ -128,14 +128,16 @@ def test_writer_drops_a_step_rather_than_wait(tmp_path):
     tok = BlockingTokenizer()
     writer = TraceFileWriter(str(tmp_path / "t.gz"), header_line("m", "verl", {}), tok.decode, max_pending=1)
     step = StepRecord(1, [Rollout("g", [65], [66], 1.0)])
-    assert writer.submit(step) and tok.entered.wait(30)  # the writer holds step 1
-    assert writer.submit(step)  # one waits in the queue
     results = []
-    caller = threading.Thread(target=lambda: results.append(writer.submit(step)))
-    caller.start()
-    caller.join(30)
-    assert not caller.is_alive() and results == [False]
-    tok.release.set()
+    try:
+        assert writer.submit(step) and tok.entered.wait(30)  # the writer holds step 1
+        assert writer.submit(step)  # one waits in the queue
+        caller = threading.Thread(target=lambda: results.append(writer.submit(step)), daemon=True)
+        caller.start()
+        caller.join(30)  # a submit that waited for room would still be here
+        assert not caller.is_alive() and results == [False]
+    finally:
+        tok.release.set()
     writer.close()
     assert len([x for x in read_trace(str(tmp_path / "t.gz")) if x.get("kind") == "rollout_started"]) == 2
 
