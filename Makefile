@@ -36,7 +36,8 @@ test: deps
 	  || echo "warning: SmolLM2 is not installed; the tests that need it will fail"
 	TREEPO_REQUIRE_REAL_MODEL=1 swift test $(SWIFT_FLAGS)
 
-# The verl hook's tests against the real verl package (outside CI: the venv takes ~3.5 min to make).
+# The verl hook's tests against the real verl 0.9.1 (legacy and V1 trainers; docs/verl.md): the
+# venv takes 1-3 min to make (under the 3-minute CI budget), the tests ~15 s.
 test-verl:
 	scripts/setup-verl.sh
 	.venv-verl/bin/python -m pytest integrations/verl -q

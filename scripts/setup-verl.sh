@@ -13,7 +13,9 @@ start=$(date +%s)
 if [ ! -x .venv-verl/bin/python ]; then
   "$PYTHON" -m venv .venv-verl
 fi
-.venv-verl/bin/pip install --quiet torch==2.13.0+cpu verl pytest
+# verl's V1 trainer (trainer.use_v1, 0.9's default) imports TransferQueue and, through its agent
+# loop, cachetools, fastapi and uvicorn: verl lists them only under its heavy `verl-core` extra.
+.venv-verl/bin/pip install --quiet torch==2.13.0+cpu verl TransferQueue cachetools fastapi uvicorn pytest
 .venv-verl/bin/pip install --quiet --no-deps -e integrations/verl
-.venv-verl/bin/python -c "import verl, torch; print('verl ready:', verl.__version__, 'torch', torch.__version__)"
+.venv-verl/bin/python -W ignore -c "import verl, torch, transfer_queue, verl.trainer.ppo.v1; print('verl ready:', verl.__version__, 'torch', torch.__version__, 'TransferQueue', transfer_queue.__version__)"
 echo "setup-verl: $(( $(date +%s) - start )) s"

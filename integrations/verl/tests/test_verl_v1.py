@@ -196,11 +196,21 @@ def test_legacy_and_v1_write_the_same_trace(store, tmp_path):
 
 
 @pytest.mark.parametrize("use_v1", [True, False])
-def test_task_runner_class_derives_from_verls_runner(use_v1):
+def test_main_runs_verls_checks_and_runner_with_the_hook(monkeypatch, tmp_path, use_v1):
+    """`python -m treepo_verl.main`: verl's config checks, then `run_ppo` with a runner derived
+    from verl's (Ray refuses subclasses of its actor classes: the runner takes the plain one)."""
     from verl.trainer import main_ppo, main_ppo_v0
-    from omegaconf import OmegaConf
 
+    import treepo_verl.main as entry
+
+    calls = []
+    monkeypatch.setattr(main_ppo, "run_ppo", lambda config, task_runner_class: calls.append(task_runner_class))
+    config = verl_config(str(tmp_path), extra=[
+        f"trainer.use_v1={use_v1}", "trainer.n_gpus_per_node=2", "actor_rollout_ref.actor.ppo_micro_batch_size_per_gpu=1",
+        "actor_rollout_ref.rollout.log_prob_micro_batch_size_per_gpu=1"])
+    entry.main.__wrapped__(config)
     base = (main_ppo.TaskRunnerV1 if use_v1 else main_ppo_v0.TaskRunner).__ray_actor_class__
-    actor = task_runner_class(OmegaConf.create({"trainer": {"use_v1": use_v1}}))
-    assert issubclass(actor.__ray_actor_class__, base)
-    assert actor.__ray_actor_class__.run is not base.run
+    (actor,) = calls
+    assert issubclass(actor.__ray_actor_class__, base) and actor.__ray_actor_class__.run is not base.run
+    with pytest.raises(AssertionError, match="divisible"):  # verl's own check runs first
+        entry.main.__wrapped__(verl_config(str(tmp_path)))

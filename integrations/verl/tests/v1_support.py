@@ -46,7 +46,7 @@ def ids(text):
     return [ord(c) for c in text]
 
 
-def verl_config(trace_dir, every=1, max_prompts=8):
+def verl_config(trace_dir, every=1, max_prompts=8, extra=()):
     from hydra import compose, initialize_config_dir
     from verl.trainer import main_ppo
 
@@ -55,7 +55,7 @@ def verl_config(trace_dir, every=1, max_prompts=8):
         "actor_rollout_ref.rollout.response_length=6", "actor_rollout_ref.actor.ppo_mini_batch_size=2",
         "data.train_batch_size=3", "trainer.experiment_name=v1", "actor_rollout_ref.model.path=char-model",
         f"+trainer.treepo_trace_dir={trace_dir}", f"+trainer.treepo_every={every}",
-        f"+trainer.treepo_max_prompts={max_prompts}",
+        f"+trainer.treepo_max_prompts={max_prompts}", *extra,
     ]
     config_dir = os.path.join(os.path.dirname(main_ppo.__file__), "config")
     with initialize_config_dir(config_dir=config_dir, version_base=None):

@@ -1,5 +1,5 @@
 """`python -m treepo_verl.main <verl's Hydra overrides> +trainer.treepo_trace_dir=DIR`:
-verl's PPO entry point with the treepo hook (same config files, same overrides)."""
+verl's PPO entry point with the treepo hook (same config files, same overrides, same checks)."""
 
 import os
 
@@ -15,6 +15,9 @@ CONFIG = os.path.join(os.path.dirname(main_ppo.__file__), "config")
 def main(config):
     if hasattr(main_ppo, "auto_set_device"):
         main_ppo.auto_set_device(config)
+    if hasattr(main_ppo, "validate_config"):  # verl 0.9's main checks the config first too
+        main_ppo.validate_config(config=config, use_reference_policy=main_ppo.need_reference_policy(config),
+                                 use_critic=main_ppo.need_critic(config))
     main_ppo.run_ppo(config, task_runner_class=task_runner_class(config))
 
 
