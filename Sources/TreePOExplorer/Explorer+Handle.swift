@@ -5,6 +5,12 @@ import TreePOTrace
 
 extension Explorer {
   public mutating func handle(_ key: Key) -> [ExplorerCommand] {
+    let commands = dispatch(key)
+    loadShownTree()  // a run's big step: the tree now shown is read (Run/Explorer+RunTrees.swift)
+    return commands
+  }
+
+  private mutating func dispatch(_ key: Key) -> [ExplorerCommand] {
     let hadMessage = state.message != nil
     state.message = nil
     if state.search.draft != nil { return handleSearchInput(key) }

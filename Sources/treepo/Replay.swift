@@ -47,6 +47,15 @@ extension Treepo {
       for warning in index.warnings {
         FileHandle.standardError.write(Data("\(warning)\n".utf8))
       }
+      // Damaged lines were left out of their steps: say where, once the screen is gone.
+      for step in index.steps {
+        guard let d = step.damage else { continue }
+        let more =
+          step.damagedLines > 1 ? " (\(step.damagedLines) in step \(step.summary.rollout))" : ""
+        FileHandle.standardError.write(
+          Data(
+            "\(index.files[step.file].path): line \(d.line) \(d.reason); left out\(more).\n".utf8))
+      }
     }
 
     /// One step (or none): the whole trace in memory, scrubbable event by event.

@@ -74,23 +74,26 @@ private func split(_ events: [TreeEvent]) -> [[TreeEvent]] {
       ])
   }
 
-  @Test func foreignLineNamesItsLineNumber() throws {
-    let (url, _) = try run(rollouts: 2)
+  @Test func foreignLineIsTheStepsDamageNamedByItsLineNumber() throws {
+    let (url, events) = try run(rollouts: 2)
     defer { try? FileManager.default.removeItem(at: url) }
     var lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map(String.init)
     lines.insert("{\"input\":\"2+2\",\"output\":\"4\",\"score\":1.0,\"step\":3}", at: 6)
     try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: url)
+    var index = try RunIndex(path: url.path)
+    #expect(index.steps.count == 2, "the run still opens")
     #expect(
-      throws: TraceError("\(url.path): line 7 is not a valid event (missing field \"kind\").")
-    ) { try RunIndex(path: url.path) }
+      index.steps[0].damage
+        == RunIndex.Damage(line: 7, reason: "is not a valid event (missing field \"kind\")"))
+    #expect(index.steps[0].damagedLines == 1 && index.steps[1].damage == nil)
+    let (decoded, warnings) = try index.events(ofStep: 0)
+    #expect(decoded == split(events)[0], "decoding leaves the line out")
+    #expect(warnings.first?.hasPrefix("\(url.path): line 7 is not a valid event") == true)
     lines[6] = "not json at all"
     try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: url)
-    #expect(throws: TraceError.self) { try RunIndex(path: url.path) }
-    do {
-      _ = try RunIndex(path: url.path)
-    } catch {
-      #expect("\(error)".hasPrefix("\(url.path): line 7 is not a valid event (not JSON"))
-    }
+    index = try RunIndex(path: url.path)
+    #expect(index.steps[0].damage?.line == 7)
+    #expect(index.steps[0].damage?.reason.hasPrefix("is not a valid event (not JSON") == true)
   }
 
   @Test func folderOfStepFilesIsOneRun() throws {
@@ -128,6 +131,7 @@ private func split(_ events: [TreeEvent]) -> [[TreeEvent]] {
     let half = try index.update()
     #expect(half == false)
     #expect(index.steps.count == 1 && index.warnings.isEmpty)
+    #expect(index.steps[0].damage == nil, "a line being written is not damage")
     handle.write(Data(bytes[30...]))
     try handle.close()
     let whole = try index.update()

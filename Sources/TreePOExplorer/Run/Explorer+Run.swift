@@ -1,18 +1,23 @@
 import TreePOTrace
 
 // Moving through a run: one step's events are decoded when it is shown (the timeline scrubs within
-// it as in any replay); the batch list orders that step's prompts; `--follow` indexes what the
-// training run appended since the last look.
+// it as in any replay), or, for a big step, its shown tree (Explorer+RunTrees.swift); the batch
+// list orders that step's prompts; `--follow` indexes what the training run appended since the
+// last look.
 
 extension Explorer {
-  /// The explorer over a run of steps, showing the first (or, when following, the last) step.
+  /// The explorer over a run of steps, showing the first (or, when following, the last) step;
+  /// steps over `wholeStepBytes` are shown per tree.
   public static func run(
-    index: RunIndex, colorDepth: ColorDepth = .colors256, settings: [String: String] = [:]
+    index: RunIndex, colorDepth: ColorDepth = .colors256, settings: [String: String] = [:],
+    wholeStepBytes: Int = RunState.defaultWholeStepBytes
   ) -> Explorer {
     var explorer = Explorer(
       mode: .replay(events: [], header: index.header), colorDepth: colorDepth, settings: settings)
     explorer.run = RunState(index: index)
+    explorer.run?.wholeStepBytes = wholeStepBytes
     if !index.steps.isEmpty { explorer.showStep(index.follow ? index.steps.count - 1 : 0) }
+    explorer.noteDamage()
     return explorer
   }
 
@@ -21,6 +26,9 @@ extension Explorer {
   /// Decodes step `i` and shows it at its end; a step that cannot be read is a note instead.
   mutating func showStep(_ i: Int) {
     guard var run, run.steps.indices.contains(i) else { return }
+    if run.steps[i].bytes > run.wholeStepBytes { return showStepPerTree(i) }
+    run.started = nil
+    run.loadedPrompt = nil
     do {
       let (events, warnings) = try run.index.events(ofStep: i)
       let timeline = Timeline(events: events)
@@ -32,6 +40,7 @@ extension Explorer {
       state.promptPosition = batchOrder.first ?? 0
       keepStepVisible()
       if let warning = warnings.first { state.message = warning }
+      noteStepDamage()
     } catch {
       state.message = "\(error)"
     }
@@ -49,15 +58,17 @@ extension Explorer {
 
   // MARK: - The batch list
 
-  /// The shown step's prompts with the numbers the batch list sorts by.
+  /// The shown step's prompts with the numbers the batch list sorts by (from the index when the
+  /// step is shown per tree: the other trees are not in memory).
   public var batchStats: [PromptStats] {
-    (store.current?.prompts ?? []).enumerated().map { PromptStats($1, position: $0) }
+    if let run, run.perTree { return run.indexStats(step: run.step) }
+    return (store.current?.prompts ?? []).enumerated().map { PromptStats($1, position: $0) }
   }
 
   /// Positions of the prompts the batch list shows, in its order.
   public var batchOrder: [Int] {
     guard let run else { return Array(0..<(store.current?.prompts.count ?? 0)) }
-    return run.order(of: store.current)
+    return run.order(batchStats)
   }
 
   /// Moves the shown prompt within the batch list's order.
@@ -121,7 +132,12 @@ extension Explorer {
       showStep(0)
       return true
     }
-    if run.steps[run.step].end != before[run.step].end, let timeline,
+    if run.steps[run.step].end != before[run.step].end,
+      run.perTree
+        || run.steps[run.step].bytes > run.wholeStepBytes
+    {
+      refreshShownTree()
+    } else if run.steps[run.step].end != before[run.step].end, let timeline,
       let (events, _) = try? run.index.events(ofStep: run.step)
     {
       for event in events.dropFirst(timeline.events.count) { apply(event) }

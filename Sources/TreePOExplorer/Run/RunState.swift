@@ -1,8 +1,11 @@
 import TreePOTrace
 
-// A whole run in the explorer: the step index (byte offsets, per-step summaries), which step is
-// shown, and how the batch list of that step is ordered and filtered. The shown step's events
-// live in the explorer's timeline like any replayed trace; the others stay on disk.
+// A whole run in the explorer: the step index (byte offsets, per-step and per-prompt summaries),
+// which step is shown, and how the batch list of that step is ordered and filtered. A step up to
+// `wholeStepBytes` is decoded whole into the explorer's timeline like any replayed trace; a bigger
+// one ("per tree") keeps only its prompts' list and the shown tree, read through the index when
+// shown (the timeline then scrubs that tree's events), plus the last few trees in a cache. The
+// batch list of such a step sorts by the index's summaries; the other steps stay on disk.
 
 /// What the batch list sorts by (`o` cycles; `O` flips best / worst).
 public enum BatchSort: String, Sendable, CaseIterable {
@@ -33,16 +36,42 @@ public struct RunState: Sendable {
   public var filter: OutcomeFilter = .all
   /// The first step row shown in the step list.
   public var stepScroll = 0
+  /// Bigger steps are shown per tree (16 MiB: a step of ~100k paths of short responses, or a few
+  /// hundred long ones, still decodes whole in well under a second).
+  public var wholeStepBytes = RunState.defaultWholeStepBytes
+  public static let defaultWholeStepBytes = 16 << 20
+  /// The shown step is read per tree: its prompts (the rollout_started), and the tree decoded.
+  public internal(set) var started: RolloutStarted?
+  public internal(set) var loadedPrompt: Int?
+  /// The last trees read (step, prompt position, events), newest last.
+  var cache: [(step: Int, prompt: Int, events: [TreeEvent])] = []
+  static let cachedTrees = 8
 
   public init(index: RunIndex) { self.index = index }
 
   public var steps: [RunIndex.Step] { index.steps }
   public var following: Bool { index.follow }
+  public var perTree: Bool { started != nil }
+
+  /// The batch list's numbers of step `i`'s prompts, from the index.
+  public func indexStats(step i: Int) -> [PromptStats] {
+    index.steps[i].prompts.enumerated().map { PromptStats($1.summary, position: $0) }
+  }
+
+  mutating func remember(step: Int, prompt: Int, events: [TreeEvent]) {
+    cache.removeAll { $0.step == step && $0.prompt == prompt }
+    cache.append((step, prompt, events))
+    if cache.count > Self.cachedTrees { cache.removeFirst(cache.count - Self.cachedTrees) }
+  }
 
   /// Positions of `rollout`'s prompts that pass the filter, in the chosen order (ties and
   /// unknown values in batch order).
   public func order(of rollout: RolloutState?) -> [Int] {
-    let stats = (rollout?.prompts ?? []).enumerated().map { PromptStats($1, position: $0) }
+    order((rollout?.prompts ?? []).enumerated().map { PromptStats($1, position: $0) })
+  }
+
+  /// The positions of `stats` that pass the filter, in the chosen order.
+  public func order(_ stats: [PromptStats]) -> [Int] {
     let shown = stats.filter { $0.passes(filter) }
     return shown.sorted { a, b in
       switch (a.key(sort), b.key(sort)) {
@@ -70,6 +99,16 @@ public struct PromptStats: Sendable, Equatable {
   public var length: Double = 0
 
   public var passRate: Double? { paths > 0 ? Double(passed) / Double(paths) : nil }
+
+  /// From the run index's summary (a step shown per tree).
+  public init(_ summary: RunIndex.PromptSummary, position: Int) {
+    self.position = position
+    paths = summary.paths
+    passed = summary.passed
+    cut = summary.cut
+    spread = summary.spread
+    length = summary.meanLength
+  }
 
   public init(_ tree: PromptTree, position: Int) {
     self.position = position

@@ -12,9 +12,13 @@ struct RunLines {
   /// A line without its newline; `offset` is its first byte's position in the file.
   typealias Body = (UnsafeBufferPointer<UInt8>, _ offset: Int, _ terminated: Bool) throws -> Bool
 
-  /// Calls `body` for each line from `offset` to the end of the file, until it returns false. A
-  /// line longer than `maxLineBytes` throws `TooLong` with its offset.
-  static func scan(path: String, from offset: Int, maxLineBytes: Int, _ body: Body) throws {
+  /// Calls `body` for each line from `offset` to `end` (the end of the file by default), until it
+  /// returns false; returns the bytes read. Reads stop at `end`, so a short range costs its own
+  /// bytes, not a whole buffer. A line longer than `maxLineBytes` throws `TooLong` with its offset.
+  @discardableResult
+  static func scan(
+    path: String, from offset: Int, to end: Int = Int.max, maxLineBytes: Int, _ body: Body
+  ) throws -> Int {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else {
       throw TraceError("Cannot open trace file \(path): \(String(cString: strerror(errno))).")
@@ -28,9 +32,14 @@ struct RunLines {
     defer { buffer.deallocate() }
     var filled = 0
     var bufferOffset = offset
+    var total = 0
     while true {
       var n = 0
-      repeat { n = read(fd, buffer + filled, capacity - filled) } while n < 0 && errno == EINTR
+      let want = min(capacity - filled, max(0, end - (bufferOffset + filled)))
+      if want > 0 {
+        repeat { n = read(fd, buffer + filled, want) } while n < 0 && errno == EINTR
+      }
+      total += max(0, n)
       guard n >= 0 else {
         throw TraceError("Cannot read trace file \(path): \(String(cString: strerror(errno))).")
       }
@@ -40,7 +49,7 @@ struct RunLines {
         let end = buffer.distance(to: newline)
         let line = UnsafeBufferPointer(
           start: (buffer + start).assumingMemoryBound(to: UInt8.self), count: end - start)
-        guard try body(line, bufferOffset + start, true) else { return }
+        guard try body(line, bufferOffset + start, true) else { return total }
         start = end + 1
       }
       if n == 0 {
@@ -49,7 +58,7 @@ struct RunLines {
             start: (buffer + start).assumingMemoryBound(to: UInt8.self), count: filled - start)
           _ = try body(line, bufferOffset + start, false)
         }
-        return
+        return total
       }
       let rest = filled - start
       if rest > maxLineBytes { throw TooLong(offset: bufferOffset + start) }

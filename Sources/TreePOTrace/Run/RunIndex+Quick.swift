@@ -6,21 +6,96 @@ import Foundation
   import Darwin
 #endif
 
-// The scan's shortcut for the most common small line: a `node_ended` as treepo writes it gives its
-// outcome and reward without a full parse. In valid JSON a quote inside a string is escaped, so
-// `"outcome":"` and `"reward":` can only be keys. (Whether the line is valid JSON is checked when
-// its step is shown.) Anything unexpected falls back to the full parse.
+// The scan's reading of a line as treepo (and the verl hook) write it — `{"kind":"…","prompt":P,
+// "node":N,…}` — without a full parse: its kind, prompt and node, a spawn's parent, a segment's
+// token count (its text's length when it has no ids), an end's outcome and reward. Reading them is
+// also the scan's check of the line: a known kind, numbers that parse, a whole object (it ends in
+// `}`), a segment's id array and text string closed. A line in another shape gets the full parse.
+// In valid JSON a quote inside a string is escaped, so `"outcome":"` and `"reward":` found in a
+// line can only be keys.
+
+/// What the scan needs of one line.
+struct LineFacts {
+  enum Kind: UInt8 {
+    case rolloutStarted, nodeSpawned, segmentDecoded, nodeEnded, fallback, roundFinished
+    case advantagesAssigned, trainStep, checkpointSaved
+
+    static let names: [String] = TreeEvent.knownKinds
+    var name: String { Self.names[Int(rawValue)] }
+    /// The kinds whose lines belong to one prompt (they carry `prompt`).
+    var ofPrompt: Bool {
+      self == .nodeSpawned || self == .segmentDecoded || self == .nodeEnded
+        || self == .fallback
+    }
+  }
+  var kind: Kind
+  var prompt = 0
+  var node = 0
+  var parent: Int?
+  var tokens = 0
+  var textBytes = 0
+  var ended: NodeEnded?
+}
 
 extension RunIndex {
   static func starts(_ line: UnsafeBufferPointer<UInt8>, with prefix: [UInt8]) -> Bool {
     line.count >= prefix.count && memcmp(line.baseAddress!, prefix, prefix.count) == 0
   }
 
+  private static let kindPrefix = Array("{\"kind\":\"".utf8)
+  private static let kindNames = TreeEvent.knownKinds.map { Array($0.utf8) }
+
+  /// The line's kind as treepo writes it first; nil when the line does not start that way.
+  static func quickKind(_ line: UnsafeBufferPointer<UInt8>) -> (LineFacts.Kind, Int)? {
+    guard starts(line, with: kindPrefix) else { return nil }
+    let from = kindPrefix.count
+    for (i, name) in kindNames.enumerated()
+    where line.count > from + name.count && line[from + name.count] == 0x22
+      && memcmp(line.baseAddress! + from, name, name.count) == 0
+    {
+      return (LineFacts.Kind(rawValue: UInt8(i))!, from + name.count + 1)
+    }
+    return nil
+  }
+
+  /// The facts of a line in treepo's own layout (the caller trimmed trailing blanks); nil when
+  /// the line is in another shape or is damaged (the full parse then decides which).
+  static func quickFacts(_ line: UnsafeBufferPointer<UInt8>) -> LineFacts? {
+    guard let (kind, after) = quickKind(line), line.last == 0x7D else { return nil }
+    var facts = LineFacts(kind: kind)
+    guard kind.ofPrompt else { return facts }
+    var c = LineCursor(line: line, at: after)
+    guard c.expect(",\"prompt\":"), let prompt = c.int() else { return nil }
+    facts.prompt = prompt
+    if kind == .fallback { return facts }
+    guard c.expect(",\"node\":"), let node = c.int() else { return nil }
+    facts.node = node
+    switch kind {
+    case .nodeSpawned:
+      if c.expect(",\"parent\":") {
+        guard let parent = c.int() else { return nil }
+        facts.parent = parent
+      }
+    case .segmentDecoded:
+      guard c.expect(",\"tokenIds\":["), let tokens = c.intArrayCount(),
+        c.expect(",\"text\":\""), let text = c.stringLength()
+      else { return nil }
+      facts.tokens = tokens
+      facts.textBytes = text
+    case .nodeEnded:
+      guard var ended = quickNodeEnded(line) else { return nil }
+      ended.prompt = prompt
+      ended.node = node
+      facts.ended = ended
+    default: break
+    }
+    return facts
+  }
+
   private static let outcomeKey = Array("\"outcome\":\"".utf8)
   private static let rewardKey = Array("\"reward\":".utf8)
 
-  /// The outcome and reward of a `node_ended` line (prompt and node are not needed by the step
-  /// summary); nil when the line is not in the expected shape.
+  /// The outcome and reward of a `node_ended` line; nil when the line is not in the expected shape.
   static func quickNodeEnded(_ line: UnsafeBufferPointer<UInt8>) -> NodeEnded? {
     guard let o = find(outcomeKey, in: line) else { return nil }
     let from = o + outcomeKey.count
@@ -49,6 +124,101 @@ extension RunIndex {
       at = base.distance(to: UnsafeRawPointer(p))
       if memcmp(base + at, needle, needle.count) == 0 { return at }
       at += 1
+    }
+    return nil
+  }
+}
+
+/// Reads a line left to right, each read checking what it passes.
+struct LineCursor {
+  let line: UnsafeBufferPointer<UInt8>
+  var at: Int
+
+  mutating func expect(_ text: StaticString) -> Bool {
+    let n = text.utf8CodeUnitCount
+    guard line.count - at >= n, memcmp(line.baseAddress! + at, text.utf8Start, n) == 0 else {
+      return false
+    }
+    at += n
+    return true
+  }
+
+  /// An integer of at most 18 digits (so it cannot overflow), optionally negative.
+  mutating func int() -> Int? {
+    var negative = false
+    if at < line.count, line[at] == 0x2D {
+      negative = true
+      at += 1
+    }
+    var value = 0
+    let start = at
+    while at < line.count, line[at] >= 0x30, line[at] <= 0x39, at - start < 18 {
+      value = value * 10 + Int(line[at] - 0x30)
+      at += 1
+    }
+    guard at > start, at >= line.count || !(line[at] >= 0x30 && line[at] <= 0x39) else {
+      return nil
+    }
+    return negative ? -value : value
+  }
+
+  /// The elements of an array of integers whose `[` was read: counted, each checked to be digits
+  /// (with a leading `-`), the `]` read.
+  mutating func intArrayCount() -> Int? {
+    if at < line.count, line[at] == 0x5D {
+      at += 1
+      return 0
+    }
+    var count = 0
+    while true {
+      guard int() != nil, at < line.count else { return nil }
+      count += 1
+      let b = line[at]
+      at += 1
+      if b == 0x5D { return count }
+      guard b == 0x2C else { return nil }
+    }
+  }
+
+  /// The UTF-8 length of a string whose opening quote was read, once unescaped; reads its closing
+  /// quote. Nil for a bad escape or a string that does not close.
+  mutating func stringLength() -> Int? {
+    let base = UnsafeRawPointer(line.baseAddress!)
+    var length = 0
+    while at < line.count {
+      // The next quote or backslash: memchr to the first quote, a backslash before it is rarer.
+      guard let q = memchr(base + at, 0x22, line.count - at) else { return nil }
+      let quote = base.distance(to: UnsafeRawPointer(q))
+      if let s = memchr(base + at, 0x5C, quote - at) {
+        let slash = base.distance(to: UnsafeRawPointer(s))
+        length += slash - at
+        guard slash + 1 < line.count else { return nil }
+        switch line[slash + 1] {
+        case 0x75:  // \uXXXX: one UTF-16 unit; a surrogate pair's two escapes make 4 bytes
+          guard slash + 6 <= line.count,
+            let unit = UInt32(
+              String(decoding: line[(slash + 2)..<(slash + 6)], as: UTF8.self),
+              radix: 16)
+          else { return nil }
+          length +=
+            unit < 0x80
+            ? 1
+            : unit < 0x800
+              ? 2
+              : (0xD800..<0xDC00).contains(unit)
+                ? 4
+                : (0xDC00..<0xE000).contains(unit) ? 0 : 3
+          at = slash + 6
+        case 0x22, 0x5C, 0x2F, 0x62, 0x66, 0x6E, 0x72, 0x74:
+          length += 1
+          at = slash + 2
+        default: return nil
+        }
+        continue
+      }
+      length += quote - at
+      at = quote + 1
+      return length
     }
     return nil
   }

@@ -11,28 +11,41 @@ extension RunIndex {
   /// steps decodes just the steps that may match. A query JSON might write differently (quotes,
   /// backslashes, control or non-ASCII characters, which a writer may escape) always may match.
   public func step(_ i: Int, mayContain query: String) -> Bool {
+    let s = steps[i]
+    return mayContain(query, file: s.file, [LineRun(start: s.start, end: s.end, line: s.line)])
+  }
+
+  /// The same for one prompt's tree (its own lines; a coarse step's trees always may match).
+  public func tree(ofStep i: Int, prompt position: Int, mayContain query: String) -> Bool {
+    let s = steps[i]
+    return s.coarse || mayContain(query, file: s.file, s.prompts[position].runs)
+  }
+
+  private func mayContain(_ query: String, file: Int, _ ranges: [LineRun]) -> Bool {
     let needle = Array(query.utf8).map(Self.lowercased)
     guard !needle.isEmpty,
       needle.allSatisfy({ $0 >= 0x20 && $0 < 0x80 && $0 != 0x22 && $0 != 0x5C })
     else { return true }
-    let s = steps[i]
-    let fd = open(files[s.file].path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return true }
-    defer { close(fd) }
-    var bytes = [UInt8](repeating: 0, count: s.end - s.start)
-    let count = bytes.withUnsafeMutableBytes { buffer -> Int in
-      var done = 0
-      while done < buffer.count {
-        let n = pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(s.start + done))
-        if n < 0 && errno == EINTR { continue }
-        if n <= 0 { break }
-        done += n
+    // Line by line through one reused buffer, so a huge step is never held whole.
+    var scratch: [UInt8] = []
+    var found = false
+    for range in ranges where !found {
+      do {
+        try RunLines.scan(
+          path: files[file].path, from: range.start, to: range.end,
+          maxLineBytes: TraceReader.defaultMaxLineBytes
+        ) { line, _, _ in
+          scratch.removeAll(keepingCapacity: true)
+          scratch.append(contentsOf: line)
+          for j in scratch.indices { scratch[j] = Self.lowercased(scratch[j]) }
+          found = Self.contains(scratch, needle)
+          return !found
+        }
+      } catch {
+        return true
       }
-      return done
     }
-    guard count == bytes.count else { return true }
-    for j in bytes.indices { bytes[j] = Self.lowercased(bytes[j]) }
-    return Self.contains(bytes, needle)
+    return found
   }
 
   /// `memchr` to each candidate first byte, then compare (Glibc's `memmem` is not exported).

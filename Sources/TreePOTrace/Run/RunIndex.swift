@@ -7,14 +7,17 @@ import Foundation
 #endif
 
 /// A run — one trace of many steps, or a folder of step traces — indexed by one fast scan: where
-/// each step's lines are (byte offsets) and its summary. A step is the lines from one
-/// `rollout_started` to the next. The scan decodes only the small lines (`rollout_started`,
-/// `node_ended`, `round_finished`, `train_step`, …); a line that starts as treepo writes a segment
-/// or a spawn (`{"kind":"segment_decoded"`) is passed over unread, so a 1 GB run is indexed at the
-/// speed of finding newlines. `events(ofStep:)` decodes one step when it is shown.
+/// each step's lines are (byte offsets), its summary, and below it each prompt's lines and summary
+/// (`RunIndex+Trees.swift`). A step is the lines from one `rollout_started` to the next. The scan
+/// reads each line in treepo's own layout without a full parse (`RunIndex+Quick.swift`): kind,
+/// prompt, node, a segment's length, an end's outcome — checking them as it goes; only the few
+/// small lines the step summary needs (`rollout_started`, `round_finished`, `train_step`) and
+/// lines in another layout get the full JSON parse. `events(ofStep:)` decodes one step, and
+/// `tree(ofStep:prompt:)` one prompt's tree, when shown (`RunIndex+Decode.swift`).
 ///
-/// A line that is not an event is one sentence naming its file and line. A half-written last line
-/// is skipped with a warning, or, when following a run still being written, waited for.
+/// A line that is not an event does not stop the scan: the step keeps its first such line
+/// (`damage`) and counts them, and decoding leaves them out. A half-written last line is skipped
+/// with a warning, or, when following a run still being written, waited for.
 public struct RunIndex: Sendable {
   public struct Step: Sendable, Equatable {
     /// Index in `files`.
@@ -25,15 +28,26 @@ public struct RunIndex: Sendable {
     /// Line number of `start` (the header is line 1).
     public var line: Int
     public var summary: StepSummary
+    /// Per prompt, in the order of the `rollout_started` list.
+    public var prompts: [PromptLines] = []
+    /// Lines of no one prompt after `start`: rounds, advantages, train steps, checkpoints.
+    public var shared: [LineRun] = []
+    /// Too many runs to keep (see `RunIndex+Trees.swift`): a tree is read from the whole step.
+    public var coarse = false
+    /// The step's first line that is not a valid event, and how many there are.
+    public var damage: Damage?
+    public var damagedLines = 0
+
+    public var bytes: Int { end - start }
   }
 
   public let path: String
   /// The first file's header.
   public let header: TraceHeader
   public private(set) var files: [URL]
-  public private(set) var steps: [Step] = []
-  /// Skipped lines (a truncated last line, events of unknown kinds).
-  public private(set) var warnings: [String] = []
+  public internal(set) var steps: [Step] = []
+  /// Skipped lines (a truncated last line, a damaged line before the first step).
+  public internal(set) var warnings: [String] = []
   /// Wait for a half-written last line instead of skipping it (`--follow`).
   public let follow: Bool
 
@@ -45,6 +59,8 @@ public struct RunIndex: Sendable {
   }
   private var progress: [Progress]
   private let isFolder: Bool
+  /// The scan's state in the last step of each file being scanned.
+  private var openSteps: [Int: OpenStep] = [:]
 
   public init(path: String, follow: Bool = false) throws {
     self.path = path
@@ -92,6 +108,7 @@ public struct RunIndex: Sendable {
     p.seenSize = size
     var document = JSONDocument()
     var changed = false
+    var openStep = openSteps[i] ?? reopen(file: i)
     let maxLine = TraceReader.defaultMaxLineBytes
     do {
       try RunLines.scan(path: url.path, from: p.offset, maxLineBytes: maxLine) {
@@ -104,9 +121,9 @@ public struct RunIndex: Sendable {
         if number == 1 {
           if i > 0 { _ = try TraceReader(url: url) }  // the first file's header was read on open
         } else {
-          kept = try index(
+          kept = index(
             line, number: number, offset: offset, end: end, terminated: terminated, file: i,
-            document: &document)
+            open: &openStep, document: &document)
         }
         p.line = number
         p.offset = end
@@ -120,79 +137,119 @@ public struct RunIndex: Sendable {
           + "line may be.")
     }
     progress[i] = p
+    // Only a file that may grow keeps its working state (node lengths of the open step).
+    openSteps[i] = follow && i == files.count - 1 ? openStep : nil
     return changed
   }
 
-  /// Lines that begin as treepo writes these kinds are not decoded by the scan.
-  private static let passedOver: [[UInt8]] = [
-    "node_spawned", "segment_decoded", "advantages_assigned", "fallback",
-  ].map { Array("{\"kind\":\"\($0)\"".utf8) }
-  static let nodeEnded = Array("{\"kind\":\"node_ended\",".utf8)
+  /// The working state for file `i`'s last step when it was dropped (its node lengths are gone,
+  /// so a path ending later counts only the segments seen since).
+  private func reopen(file i: Int) -> OpenStep? {
+    guard let s = steps.lastIndex(where: { $0.file == i }) else { return nil }
+    var open = OpenStep(step: s)
+    for (p, prompt) in steps[s].prompts.enumerated() { open.positions[prompt.index] = p }
+    return open
+  }
 
   /// False for a truncated last line (skipped, and not part of any step).
   private mutating func index(
     _ line: UnsafeBufferPointer<UInt8>, number: Int, offset: Int, end: Int, terminated: Bool,
-    file: Int, document: inout JSONDocument
-  ) throws -> Bool {
-    // A last line without its newline may be cut short: it always gets the full parse.
-    if terminated, Self.passedOver.contains(where: { Self.starts(line, with: $0) }) { return true }
-    if terminated, Self.starts(line, with: Self.nodeEnded), let ended = Self.quickNodeEnded(line) {
-      if let last = steps.indices.last, steps[last].file == file {
-        steps[last].summary.count(.nodeEnded(ended))
-      }
-      return true
+    file: Int, open: inout OpenStep?, document: inout JSONDocument
+  ) -> Bool {
+    var count = line.count
+    while count > 0, line[count - 1] == 0x20 || line[count - 1] == 0x09 || line[count - 1] == 0x0D {
+      count -= 1
     }
-    if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return true }
+    if count == 0 { return true }
+    let body = UnsafeBufferPointer(rebasing: line[0..<count])
+    // A last line without its newline may be cut short: it always gets the full parse.
+    if terminated, let facts = Self.quickFacts(body) {
+      switch facts.kind {
+      case .rolloutStarted, .roundFinished, .trainStep: break  // parsed below for the summary
+      default:
+        take(facts, event: nil, offset: offset, end: end, number: number, open: &open)
+        return true
+      }
+    }
     do throws(JSONParseError) {
-      try document.parse(ArraySlice(line))
+      try document.parse(ArraySlice(body))
       guard document.kind(document.root) == .object else {
         throw JSONParseError(line: 1, column: 1, reason: "not an object")
       }
     } catch {
-      let path = files[file].path
       if !terminated {
         warnings.append(
-          "\(path): line \(number) is truncated (no newline at the end of the file, not valid "
-            + "JSON); skipped it.")
+          "\(files[file].path): line \(number) is truncated (no newline at the end of the file, "
+            + "not valid JSON); skipped it.")
         return false
       }
-      throw TraceError(
-        "\(path): line \(number) is not a valid event (not JSON: \(error.reason) at column "
-          + "\(error.column)).")
+      damaged(
+        "is not a valid event (not JSON: \(error.reason) at column \(error.column))",
+        number: number, file: file, open: open)
+      return true
     }
     let event: TreeEvent
     do throws(TraceFieldError) {
       let fields = Fields(document, document.root)
-      let kind = try fields.string("kind")
-      guard let decoded = try TreeEvent.decode(kind: kind, fields) else { return true }
+      guard let decoded = try TreeEvent.decode(kind: try fields.string("kind"), fields) else {
+        return true  // a kind of a later version: passed over
+      }
       event = decoded
     } catch {
-      throw TraceError(
-        "\(files[file].path): line \(number) is not a valid event (\(error.reason)).")
+      damaged("is not a valid event (\(error.reason))", number: number, file: file, open: open)
+      return true
     }
     if case .rolloutStarted(let e) = event {
       steps.append(
         Step(
           file: file, start: offset, end: end, line: number,
-          summary: StepSummary(rollout: e.rollout)))
+          summary: StepSummary(rollout: e.rollout),
+          prompts: e.prompts.map { PromptLines(index: $0.index) }))
+      var fresh = OpenStep(step: steps.count - 1)
+      for (p, prompt) in e.prompts.enumerated() where fresh.positions[prompt.index] == nil {
+        fresh.positions[prompt.index] = p
+      }
+      open = fresh
+      steps[steps.count - 1].summary.count(event)
+      return true
     }
-    if let last = steps.indices.last, steps[last].file == file {
-      steps[last].summary.count(event)
-    }
+    take(
+      Self.facts(of: event), event: event, offset: offset, end: end, number: number, open: &open)
     return true
   }
 
-  /// The events of step `i`, decoded now (a node spawned twice or under a missing parent is left
-  /// out with a warning, as replay does).
-  public func events(ofStep i: Int) throws -> (events: [TreeEvent], warnings: [String]) {
-    let s = steps[i]
-    var reader = try TraceReader(
-      url: files[s.file], header: header, start: s.start, end: s.end, lineNumber: s.line - 1)
-    reader.leaveOutTreeProblems = true
-    var events: [TreeEvent] = []
-    while let event = try reader.next() { events.append(event) }
-    var warnings = reader.warnings
-    if let skipped = reader.skippedSummary { warnings.append(skipped) }
-    return (events, warnings)
+  /// A prompt's line or a shared one into the open step (before the first step: counted nowhere).
+  private mutating func take(
+    _ facts: LineFacts, event: TreeEvent?, offset: Int, end: Int, number: Int,
+    open: inout OpenStep?
+  ) {
+    guard var step = open else { return }
+    if facts.kind.ofPrompt {
+      add(facts, offset: offset, end: end, number: number, open: &step)
+    } else {
+      addShared(offset: offset, end: end, number: number, open: &step)
+      if let event { steps[step.step].summary.count(event) }
+    }
+    open = step
+  }
+
+  /// The facts of a fully parsed event (a line in another layout than treepo's).
+  static func facts(of event: TreeEvent) -> LineFacts {
+    switch event {
+    case .rolloutStarted: return LineFacts(kind: .rolloutStarted)
+    case .nodeSpawned(let e):
+      return LineFacts(kind: .nodeSpawned, prompt: e.prompt, node: e.node, parent: e.parent)
+    case .segmentDecoded(let e):
+      return LineFacts(
+        kind: .segmentDecoded, prompt: e.prompt, node: e.node, tokens: e.tokenIds.count,
+        textBytes: e.text.utf8.count)
+    case .nodeEnded(let e):
+      return LineFacts(kind: .nodeEnded, prompt: e.prompt, node: e.node, ended: e)
+    case .fallback(let e): return LineFacts(kind: .fallback, prompt: e.prompt)
+    case .roundFinished: return LineFacts(kind: .roundFinished)
+    case .advantagesAssigned: return LineFacts(kind: .advantagesAssigned)
+    case .trainStep: return LineFacts(kind: .trainStep)
+    case .checkpointSaved: return LineFacts(kind: .checkpointSaved)
+    }
   }
 }

@@ -4,11 +4,12 @@ import TreePOExplorer
 import TreePOTrace
 
 // A run of three steps: `[` `]` move between steps, the batch list sorts and filters, `/` with
-// `n` / `N` searches on across steps.
+// `n` / `N` searches on across steps — each with steps decoded whole and read per tree.
 
 @Suite struct RunScenario {
-  @Test func bracketsMoveBetweenStepsAndStopAtTheEnds() throws {
-    var d = try RunScenes.explorer()
+  @Test(arguments: RunScenes.wholeOrPerTree)
+  func bracketsMoveBetweenStepsAndStopAtTheEnds(wholeStepBytes: Int) throws {
+    var d = try RunScenes.explorer(wholeStepBytes: wholeStepBytes)
     #expect(d.explorer.run?.step == 0)
     #expect(d.explorer.rollout?.rollout == 10)
     d.type("]]")
@@ -21,8 +22,9 @@ import TreePOTrace
     #expect(d.explorer.state.message == "at the first step")
   }
 
-  @Test func stepListShowsEachStepsNumbers() throws {
-    let d = try RunScenes.explorer()
+  @Test(arguments: RunScenes.wholeOrPerTree)
+  func stepListShowsEachStepsNumbers(wholeStepBytes: Int) throws {
+    let d = try RunScenes.explorer(wholeStepBytes: wholeStepBytes)
     // Step 10: passes 2 + 4 + 0 of 12 paths; mean score the same; 4·12 + 4·30 + 4·4 tokens.
     let row = try #require(d.line(containing: "▶10"))
     #expect(row.contains("r̄0.50  ✓50%  184 tok"))
@@ -30,8 +32,9 @@ import TreePOTrace
     #expect(d.line(containing: " 20 r̄0.33  ✓33%  176 tok") != nil)
   }
 
-  @Test func batchListSortsByEachKeyBothWays() throws {
-    var d = try RunScenes.explorer()
+  @Test(arguments: RunScenes.wholeOrPerTree)
+  func batchListSortsByEachKeyBothWays(wholeStepBytes: Int) throws {
+    var d = try RunScenes.explorer(wholeStepBytes: wholeStepBytes)
     func order() -> [Int] { d.explorer.batchOrder }
     #expect(order() == [0, 1, 2])
     d.type("o")  // pass rate, best first: Q2 (100%), Q1 (50%), Q3 (0%)
@@ -48,8 +51,9 @@ import TreePOTrace
     #expect(d.explorer.run?.sort == .index)
   }
 
-  @Test func filterByOutcome() throws {
-    var d = try RunScenes.explorer()
+  @Test(arguments: RunScenes.wholeOrPerTree)
+  func filterByOutcome(wholeStepBytes: Int) throws {
+    var d = try RunScenes.explorer(wholeStepBytes: wholeStepBytes)
     d.type("f")  // mixed
     #expect(d.explorer.batchOrder == [0])
     d.type("f")  // all pass
@@ -63,8 +67,9 @@ import TreePOTrace
     #expect(d.explorer.batchOrder == [0, 1, 2])
   }
 
-  @Test func batchFocusMovesInTheSortedOrder() throws {
-    var d = try RunScenes.explorer()
+  @Test(arguments: RunScenes.wholeOrPerTree)
+  func batchFocusMovesInTheSortedOrder(wholeStepBytes: Int) throws {
+    var d = try RunScenes.explorer(wholeStepBytes: wholeStepBytes)
     d.type("o")
     d.press(.tab)
     d.type("j")
@@ -76,8 +81,9 @@ import TreePOTrace
     #expect(d.explorer.rollout?.rollout == 20)
   }
 
-  @Test func searchGoesOnAcrossSteps() throws {
-    var d = try RunScenes.explorer()
+  @Test(arguments: RunScenes.wholeOrPerTree)
+  func searchGoesOnAcrossSteps(wholeStepBytes: Int) throws {
+    var d = try RunScenes.explorer(wholeStepBytes: wholeStepBytes)
     d.type("/needle")
     d.press(.enter)
     // Not in step 10: step 20's prompt Q5, then step 30's Q9.
@@ -98,10 +104,12 @@ import TreePOTrace
     #expect(d.explorer.state.message?.contains("nothing in the run") == true)
   }
 
-  @Test func followShowsAStepAppendedLater() throws {
+  @Test(arguments: RunScenes.wholeOrPerTree)
+  func followShowsAStepAppendedLater(wholeStepBytes: Int) throws {
     let url = try RunScenes.write(steps: 2)
     var d = ExplorerDriver(
-      run: try RunIndex(path: url.path, follow: true), size: Size(width: 80, height: 24))
+      run: try RunIndex(path: url.path, follow: true), size: Size(width: 80, height: 24),
+      wholeStepBytes: wholeStepBytes)
     #expect(d.explorer.rollout?.rollout == 20, "following opens at the newest step")
     let idle = d.explorer.followRun()
     #expect(idle == false)

@@ -74,15 +74,23 @@ enum RunScenes {
     return url
   }
 
-  static func explorer(size: Size = Size(width: 80, height: 24)) throws -> ExplorerDriver {
+  /// Both ways a step is shown: decoded whole, and per tree (every step over 0 bytes).
+  static let wholeOrPerTree = [RunState.defaultWholeStepBytes, 0]
+
+  static func explorer(
+    size: Size = Size(width: 80, height: 24),
+    wholeStepBytes: Int = RunState.defaultWholeStepBytes
+  ) throws -> ExplorerDriver {
     let index = try RunIndex(path: try write().path)
-    return ExplorerDriver(run: index, size: size)
+    return ExplorerDriver(run: index, size: size, wholeStepBytes: wholeStepBytes)
   }
 }
 
 extension ExplorerDriver {
-  init(run index: RunIndex, size: Size) {
-    explorer = Explorer.run(index: index)
+  init(
+    run index: RunIndex, size: Size, wholeStepBytes: Int = RunState.defaultWholeStepBytes
+  ) {
+    explorer = Explorer.run(index: index, wholeStepBytes: wholeStepBytes)
     self.size = size
     explorer.resize(size)
   }
