@@ -128,3 +128,24 @@ def test_fork_patch_columns_are_json_rows(tmp_path):
     assert "acc" in columns and "short" not in columns  # only per-sample lists are dumped
     for i in range(5):
         json.dumps({k: v[i] for k, v in columns.items()})
+
+
+def test_writer_decodes_with_its_own_copy_of_a_fast_tokenizer(tmp_path):
+    """A Rust-backed tokenizer shared with a thread that encodes fails with "Already borrowed";
+    the writer decodes with a deep copy (a real PreTrainedTokenizerFast, built offline)."""
+    from tokenizers import Tokenizer, decoders
+    from tokenizers.models import WordLevel
+    from transformers import PreTrainedTokenizerFast
+
+    vocab = {chr(i): i for i in range(32, 127)}
+    vocab["<pad>"] = 0
+    core = Tokenizer(WordLevel(vocab, unk_token="<pad>"))
+    core.decoder = decoders.Fuse()
+    tok = PreTrainedTokenizerFast(tokenizer_object=core, pad_token="<pad>", eos_token="<pad>")
+    hook = TreepoTraceHook(str(tmp_path / "hf.gz"), tok)
+    assert hook.writer_tokenizer is not tok
+    assert hook.writer_tokenizer.backend_tokenizer is not tok.backend_tokenizer
+    hook.on_batch(make_batch(), step=1)
+    hook.close()
+    segs = [s["text"] for s in read_trace(str(tmp_path / "hf.gz")) if s.get("kind") == "segment_decoded"]
+    assert segs == ["aa", "bb", "cc", "xyz", "hi", "ho"]

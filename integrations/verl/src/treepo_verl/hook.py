@@ -4,6 +4,7 @@ On the training thread this only slices tensors to CPU lists for the first `max_
 decoding, tree building, JSON and gzip happen on the writer thread.
 """
 
+import copy
 import logging
 import os
 from typing import Any, Dict, List, Optional
@@ -31,11 +32,17 @@ class TreepoTraceHook:
         self.max_prompts = max_prompts
         self.tokenizer = tokenizer
         self.eos = getattr(tokenizer, "eos_token_id", None)
+        # The writer thread decodes with a copy: a Rust-backed Hugging Face tokenizer refuses a
+        # decode on one thread while another encodes ("Already borrowed"), and training encodes.
+        try:
+            self.writer_tokenizer = copy.deepcopy(tokenizer)
+        except Exception:  # noqa: BLE001 - a tokenizer that cannot be copied is shared
+            self.writer_tokenizer = tokenizer
         header = header_line(model or "verl", "verl", dict(config or {}, every=every, max_prompts=max_prompts))
         self.writer = TraceFileWriter(path, header, self._decode)
 
     def _decode(self, ids: List[int]) -> str:
-        return self.tokenizer.decode(ids, skip_special_tokens=False)
+        return self.writer_tokenizer.decode(ids, skip_special_tokens=False)
 
     def wants(self, step: int) -> bool:
         return step % self.every == 0
