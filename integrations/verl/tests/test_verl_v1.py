@@ -102,6 +102,28 @@ def test_v1_prompts_per_step_are_capped(store, tmp_path):
     assert sorted(keys) == ["s1_a_0_0", "s1_a_1_0", "s1b_0_0", "s1b_1_0"]  # only those were read
 
 
+def test_v1_fetch_skips_padding_only_steps_and_missing_fields(store):
+    from transfer_queue import KVBatchMeta
+
+    from treepo_verl.runner import _V1Batch
+
+    padding_only = KVBatchMeta(keys=["pad1_0_0"], tags=[{"is_padding": True}], partition_id="train")
+    assert _V1Batch.fetch(padding_only, 0, 8) is None and store.gets == []
+    # a step without rewards or entropy (bypass mode): those fields are simply not there
+    fields = store_fields(uid="u", prompts=[7, 8], responses=[9])
+    store.kv_batch_put(keys=["u_0_0"], partition_id="train", fields=fields)
+    got = _V1Batch.fetch(KVBatchMeta(keys=["u_0_0"], tags=[{}], partition_id="train"), 0, 8)
+    assert sorted(got.batch) == ["attention_mask", "prompts", "response_mask", "responses"]
+    assert got.batch["attention_mask"].tolist() == [[1, 1, 1]]
+
+
+def store_fields(**row):
+    import torch
+    from verl.utils.tensordict_utils import list_of_dict_to_tensordict
+
+    return list_of_dict_to_tensordict([{k: torch.tensor(v) if isinstance(v, list) else v for k, v in row.items()}])
+
+
 class BlockingTokenizer(Tokenizer):
     def __init__(self):
         self.entered, self.release = threading.Event(), threading.Event()
@@ -209,7 +231,8 @@ def test_main_runs_verls_checks_and_runner_with_the_hook(monkeypatch, tmp_path, 
     calls = []
     monkeypatch.setattr(main_ppo, "run_ppo", lambda config, task_runner_class: calls.append(task_runner_class))
     config = verl_config(str(tmp_path), extra=[
-        f"trainer.use_v1={use_v1}", "trainer.n_gpus_per_node=2", "actor_rollout_ref.actor.ppo_micro_batch_size_per_gpu=1",
+        f"trainer.use_v1={use_v1}", "trainer.n_gpus_per_node=2",
+        "actor_rollout_ref.actor.ppo_micro_batch_size_per_gpu=1",
         "actor_rollout_ref.rollout.log_prob_micro_batch_size_per_gpu=1"])
     entry.main.__wrapped__(config)
     base = (main_ppo.TaskRunnerV1 if use_v1 else main_ppo_v0.TaskRunner).__ray_actor_class__

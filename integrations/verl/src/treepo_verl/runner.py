@@ -70,7 +70,9 @@ def _record(trainer, step, batch_for):
     try:
         hook = _hook(trainer)
         if hook is not None and hook.wants(step):
-            hook.on_batch(batch_for(hook), step)
+            batch = batch_for(hook)
+            if batch is not None:
+                hook.on_batch(batch, step)
     except Exception as e:  # noqa: BLE001 - the trace must never stop training
         trainer._treepo_hook = None
         where = f" ({hook.writer.path})" if hook is not None else ""
@@ -92,6 +94,8 @@ class _V1Batch:
         import transfer_queue as tq
 
         keys = _kept_keys(meta, max_prompts)
+        if not keys:  # nothing but padding: no rollout to write
+            return None
         data = tq.kv_batch_get(keys=keys, partition_id=meta.partition_id, select_fields=_V1_FIELDS)
         pad = 0 if pad_id is None else int(pad_id)
         prompt_rows, response_rows = data["prompts"].unbind(), data["responses"].unbind()
@@ -105,9 +109,9 @@ class _V1Batch:
             response_mask[i, :len(r)] = 1
         prompt_mask = (torch.arange(width) >= width - torch.tensor([len(p) for p in prompt_rows])[:, None]).long()
         batch = {"prompts": prompts, "responses": responses, "response_mask": response_mask,
-                 "attention_mask": torch.cat([prompt_mask, response_mask], dim=1),
-                 "token_level_scores": data["rm_scores"].to_padded_tensor(padding=0.0)}
-        for key, name in (("advantages", "advantages"), ("old_log_probs", "old_log_probs"), ("entropy", "entropys")):
+                 "attention_mask": torch.cat([prompt_mask, response_mask], dim=1)}
+        for key, name in (("rm_scores", "token_level_scores"), ("advantages", "advantages"),
+                          ("old_log_probs", "old_log_probs"), ("entropy", "entropys")):
             if key in data.keys():
                 batch[name] = data[key].to_padded_tensor(padding=0.0)
         # a non-tensor field comes back as a LinkedList, a NonTensorStack or an array by backend
