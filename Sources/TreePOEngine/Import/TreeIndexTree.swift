@@ -23,15 +23,17 @@ enum TreeIndexTree {
       var segment: Segment
     }
     var edges: [Edge: Int] = [:]
+    edges.reserveCapacity(2 * samples.count)
     var kids: [[Int]] = [[]]
     var segmentOf: [Segment] = [Segment(round: 0, position: 0)]
-    var prefixPaths: [[Int]] = []
-    prefixPaths.reserveCapacity(samples.count)
+    // Every sample's trie nodes, one path after another: sample s's are
+    // `prefixPaths[pathStart[s]..<pathStart[s + 1]]` (one flat array, not one per sample).
+    var prefixPaths: [Int] = []
+    var pathStart: [Int] = [0]
+    pathStart.reserveCapacity(samples.count + 1)
     for s in samples {
       var at = 0
-      var path: [Int] = []
       let p = s.path!
-      path.reserveCapacity(s.segmentCount)
       for j in 0..<s.segmentCount {
         // The path's ints: root, then (round, position) per segment.
         let segment = Segment(round: ints[p.start + 1 + 2 * j], position: ints[p.start + 2 + 2 * j])
@@ -45,9 +47,9 @@ enum TreeIndexTree {
           segmentOf.append(segment)
           at = kids.count - 1
         }
-        path.append(at)
+        prefixPaths.append(at)
       }
-      prefixPaths.append(path)
+      pathStart.append(prefixPaths.count)
     }
     // Parents before children, siblings in round-position order: level by level, each level's
     // children taken in their parents' order (the order of the paths sorted by length, then
@@ -73,9 +75,13 @@ enum TreeIndexTree {
       return ra != rb ? !ra : a < b
     }
     var length = [Int?](repeating: nil, count: shape.nodes.count)
+    shape.nodes[0].members.reserveCapacity(samples.count)
+    var path: [Int] = []
     for s in order {
-      let path = prefixPaths[s].map { index[$0] }
-      for node in [0] + path { shape.nodes[node].members.append(s) }
+      path.removeAll(keepingCapacity: true)
+      for k in pathStart[s]..<pathStart[s + 1] { path.append(index[prefixPaths[k]]) }
+      shape.nodes[0].members.append(s)
+      for node in path { shape.nodes[node].members.append(s) }
       shape.nodes[path.last ?? 0].endsHere.append(s)
       guard let c = samples[s].tokenCounts, c.count >= path.count else { continue }
       let counts = ints[c.start..<c.end]

@@ -94,53 +94,6 @@ extension JSONDocument {
     }
   }
 
-  /// A number without fraction or exponent that fits an Int.
-  public func int(_ t: Int) -> Int? {
-    bytes.withUnsafeBufferPointer { Self.int(tokens[t], in: $0) }
-  }
-
-  /// A number as Double, correctly rounded from its text.
-  public func double(_ t: Int) -> Double? {
-    bytes.withUnsafeBufferPointer { Self.double(tokens[t], in: $0) }
-  }
-
-  /// `int(_:)` for a token of `bytes` (the text the token's offsets count in).
-  package static func int(_ token: JSONToken, in buffer: UnsafeBufferPointer<UInt8>) -> Int? {
-    guard token.kind == .number, token.flag else { return nil }
-    var k = Int(token.start)
-    let negative = buffer[k] == UInt8(ascii: "-")
-    if negative { k += 1 }
-    var value = 0
-    while k < Int(token.end) {
-      let (m, o1) = value.multipliedReportingOverflow(by: 10)
-      let digit = Int(buffer[k] &- UInt8(ascii: "0"))
-      let (s, o2) =
-        negative ? m.subtractingReportingOverflow(digit) : m.addingReportingOverflow(digit)
-      if o1 || o2 { return nil }
-      value = s
-      k += 1
-    }
-    return value
-  }
-
-  /// `double(_:)` for a token of `bytes`.
-  package static func double(_ token: JSONToken, in buffer: UnsafeBufferPointer<UInt8>) -> Double? {
-    guard token.kind == .number else { return nil }
-    if let i = int(token, in: buffer), i.magnitude < 1 << 53 { return Double(i) }
-    return Double(
-      String(
-        decoding: UnsafeBufferPointer(rebasing: buffer[Int(token.start)..<Int(token.end)]),
-        as: UTF8.self))
-  }
-
-  /// A number as Float, rounded once from its text (not through Double), so a Float written with
-  /// its shortest description reads back bit for bit.
-  public func float(_ t: Int) -> Float? {
-    guard tokens[t].kind == .number else { return nil }
-    if let i = int(t), i.magnitude < 1 << 24 { return Float(i) }
-    return Float(numberText(t))
-  }
-
   /// Decodes a string token's escapes (see `unescape(_:into:)`).
   static func unescape(_ raw: UnsafeBufferPointer<UInt8>) -> String {
     String(unsafeUninitializedCapacity: raw.count) { unescape(raw, into: $0.baseAddress!) }
