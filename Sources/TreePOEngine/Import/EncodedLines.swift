@@ -36,7 +36,9 @@ final class EncodedLines: @unchecked Sendable {
   func raw(_ s: StaticString) {
     let n = s.utf8CodeUnitCount
     ensure(n)
-    (base + count).update(from: s.utf8Start, count: n)
+    // A byte loop, not memmove: the fragments are a few bytes, known where this is inlined.
+    let p = s.utf8Start
+    for k in 0..<n { base[count + k] = p[k] }
     count += n
   }
 
@@ -56,7 +58,7 @@ final class EncodedLines: @unchecked Sendable {
         d[n] = UInt8(ascii: "0") + UInt8(m % 10)
         m /= 10
       } while m > 0
-      (base + count).update(from: d.baseAddress! + n, count: 20 - n)
+      for k in n..<20 { base[count + k - n] = d[k] }  // a few digits: no memmove call
       count += 20 - n
     }
   }
@@ -97,7 +99,7 @@ final class EncodedLines: @unchecked Sendable {
     var text = text
     text.withUTF8 { utf8 in
       ensure(utf8.count)
-      (base + count).update(from: utf8.baseAddress!, count: utf8.count)
+      for k in 0..<utf8.count { base[count + k] = utf8[k] }  // a few digits
       count += utf8.count
     }
   }
