@@ -181,44 +181,43 @@ struct LineCursor {
   }
 
   /// The UTF-8 length of a string whose opening quote was read, once unescaped; reads its closing
-  /// quote. Nil for a bad escape or a string that does not close.
+  /// quote. Nil for a bad escape or a string that does not close. `memchr` finds the next quote
+  /// once, and the backslashes before it (found again only when an escape swallowed it).
   mutating func stringLength() -> Int? {
     let base = UnsafeRawPointer(line.baseAddress!)
     var length = 0
+    var quote = -1
     while at < line.count {
-      // The next quote or backslash: memchr to the first quote, a backslash before it is rarer.
-      guard let q = memchr(base + at, 0x22, line.count - at) else { return nil }
-      let quote = base.distance(to: UnsafeRawPointer(q))
-      if let s = memchr(base + at, 0x5C, quote - at) {
-        let slash = base.distance(to: UnsafeRawPointer(s))
-        length += slash - at
-        guard slash + 1 < line.count else { return nil }
-        switch line[slash + 1] {
-        case 0x75:  // \uXXXX: one UTF-16 unit; a surrogate pair's two escapes make 4 bytes
-          guard slash + 6 <= line.count,
-            let unit = UInt32(
-              String(decoding: line[(slash + 2)..<(slash + 6)], as: UTF8.self),
-              radix: 16)
-          else { return nil }
-          length +=
-            unit < 0x80
-            ? 1
-            : unit < 0x800
-              ? 2
-              : (0xD800..<0xDC00).contains(unit)
-                ? 4
-                : (0xDC00..<0xE000).contains(unit) ? 0 : 3
-          at = slash + 6
-        case 0x22, 0x5C, 0x2F, 0x62, 0x66, 0x6E, 0x72, 0x74:
-          length += 1
-          at = slash + 2
-        default: return nil
-        }
-        continue
+      if quote < at {
+        guard let q = memchr(base + at, 0x22, line.count - at) else { return nil }
+        quote = base.distance(to: UnsafeRawPointer(q))
       }
-      length += quote - at
-      at = quote + 1
-      return length
+      guard let s = memchr(base + at, 0x5C, quote - at) else {
+        length += quote - at
+        at = quote + 1
+        return length
+      }
+      let slash = base.distance(to: UnsafeRawPointer(s))
+      length += slash - at
+      guard slash + 1 < line.count else { return nil }
+      switch line[slash + 1] {
+      case 0x75:  // \uXXXX: one UTF-16 unit; a surrogate pair's two escapes make 4 bytes
+        guard slash + 6 <= line.count,
+          let unit = UInt32(
+            String(decoding: line[(slash + 2)..<(slash + 6)], as: UTF8.self), radix: 16)
+        else { return nil }
+        length +=
+          unit < 0x80
+          ? 1
+          : unit < 0x800
+            ? 2
+            : (0xD800..<0xDC00).contains(unit) ? 4 : (0xDC00..<0xE000).contains(unit) ? 0 : 3
+        at = slash + 6
+      case 0x22, 0x5C, 0x2F, 0x62, 0x66, 0x6E, 0x72, 0x74:
+        length += 1
+        at = slash + 2
+      default: return nil
+      }
     }
     return nil
   }
