@@ -83,7 +83,7 @@ extension RunIndex {
       facts.tokens = tokens
       facts.textBytes = text
     case .nodeEnded:
-      guard var ended = quickNodeEnded(line) else { return nil }
+      guard var ended = c.nodeEndedTail() ?? quickNodeEnded(line) else { return nil }
       ended.prompt = prompt
       ended.node = node
       facts.ended = ended
@@ -141,6 +141,28 @@ struct LineCursor {
     }
     at += n
     return true
+  }
+
+  /// A `node_ended`'s outcome and reward in the writer's order (`,"outcome":"…","reason":"…"`,
+  /// then `,"reward":…` when scored); nil when the line goes otherwise.
+  mutating func nodeEndedTail() -> NodeEnded? {
+    guard expect(",\"outcome\":\""), let close = line[at...].firstIndex(of: 0x22),
+      let outcome = NodeOutcome(rawValue: String(decoding: line[at..<close], as: UTF8.self))
+    else { return nil }
+    at = close + 1
+    guard expect(",\"reason\":\""), stringLength() != nil else { return nil }
+    var reward: Float?
+    if expect(",\"reward\":") {
+      let stop = line[at...].firstIndex { $0 == 0x2C || $0 == 0x7D } ?? line.count
+      // Non-finite rewards are written as strings ("nan"): not a score.
+      guard stop > at,
+        let value = line[at] == 0x22
+          ? Float.nan : Float(String(decoding: line[at..<stop], as: UTF8.self))
+      else { return nil }
+      reward = value
+      at = stop
+    }
+    return NodeEnded(prompt: 0, node: 0, outcome: outcome, reason: "", reward: reward)
   }
 
   /// An integer of at most 18 digits (so it cannot overflow), optionally negative.

@@ -62,20 +62,23 @@ extension RunIndex {
   /// The scan's working state for the step it is in (the last of its file): prompt positions by
   /// batch index, and each node's parent and length, to measure paths as they end.
   struct OpenStep {
-    struct NodeKey: Hashable {
-      var position: Int
-      var node: Int
-    }
-    struct NodeInfo {
-      var parent: Int?
-      var tokens = 0
-      var text = 0
-      var length: Int { tokens > 0 ? tokens : text }
-    }
     var step: Int
+    /// Positions by batch index, when they differ (usually prompt i is at position i).
     var positions: [Int: Int] = [:]
-    var nodes: [NodeKey: NodeInfo] = [:]
+    var prompts = 0
+    var nodes = NodeTable()
     var runs = 0
+
+    init(step: Int, prompts: [Int]) {
+      self.step = step
+      self.prompts = prompts.count
+      guard prompts != Array(prompts.indices) else { return }
+      for (p, index) in prompts.enumerated() where positions[index] == nil { positions[index] = p }
+    }
+
+    func position(of prompt: Int) -> Int? {
+      positions.isEmpty ? (prompt >= 0 && prompt < prompts ? prompt : nil) : positions[prompt]
+    }
   }
 
   /// Takes one prompt line into the open step: its run, and for an end the prompt's summary.
@@ -83,7 +86,7 @@ extension RunIndex {
     _ facts: LineFacts, offset: Int, end: Int, number: Int, open: inout OpenStep
   ) {
     let s = open.step
-    guard let p = open.positions[facts.prompt] else { return }  // not in this step: an orphan
+    guard let p = open.position(of: facts.prompt) else { return }  // not in this step: an orphan
     if !steps[s].coarse {
       if let last = steps[s].prompts[p].runs.last, last.end == offset {
         steps[s].prompts[p].runs[steps[s].prompts[p].runs.count - 1].end = end
@@ -93,13 +96,14 @@ extension RunIndex {
         coarsenIfOverBudget(&open, end: end)
       }
     }
-    let key = OpenStep.NodeKey(position: p, node: facts.node)
     switch facts.kind {
     case .nodeSpawned:
-      if open.nodes[key] == nil { open.nodes[key] = OpenStep.NodeInfo(parent: facts.parent) }
+      open.nodes.update(p, facts.node) { if $0.parent < 0 { $0.parent = facts.parent ?? -1 } }
     case .segmentDecoded:
-      open.nodes[key, default: OpenStep.NodeInfo()].tokens += facts.tokens
-      open.nodes[key, default: OpenStep.NodeInfo()].text += facts.textBytes
+      open.nodes.update(p, facts.node) {
+        $0.tokens += facts.tokens
+        $0.text += facts.textBytes
+      }
     case .nodeEnded:
       guard let ended = facts.ended else { return }
       steps[s].summary.count(.nodeEnded(ended))
@@ -114,12 +118,11 @@ extension RunIndex {
         summary.scoreSquares += Double(r) * Double(r)
       }
       // The path's length: up through the parents (bounded, so a loop cannot hang the scan).
-      var cursor: Int? = facts.node
+      var cursor = facts.node
       var hops = 0
-      while let c = cursor, let info = open.nodes[.init(position: p, node: c)],
-        hops <= open.nodes.count
-      {
+      while let info = open.nodes[p, cursor], hops <= open.nodes.count {
         summary.lengthSum += info.length
+        guard info.parent >= 0 else { break }
         cursor = info.parent
         hops += 1
       }

@@ -146,9 +146,7 @@ public struct RunIndex: Sendable {
   /// so a path ending later counts only the segments seen since).
   private func reopen(file i: Int) -> OpenStep? {
     guard let s = steps.lastIndex(where: { $0.file == i }) else { return nil }
-    var open = OpenStep(step: s)
-    for (p, prompt) in steps[s].prompts.enumerated() { open.positions[prompt.index] = p }
-    return open
+    return OpenStep(step: s, prompts: steps[s].prompts.map(\.index))
   }
 
   /// False for a truncated last line (skipped, and not part of any step).
@@ -205,11 +203,7 @@ public struct RunIndex: Sendable {
           file: file, start: offset, end: end, line: number,
           summary: StepSummary(rollout: e.rollout),
           prompts: e.prompts.map { PromptLines(index: $0.index) }))
-      var fresh = OpenStep(step: steps.count - 1)
-      for (p, prompt) in e.prompts.enumerated() where fresh.positions[prompt.index] == nil {
-        fresh.positions[prompt.index] = p
-      }
-      open = fresh
+      open = OpenStep(step: steps.count - 1, prompts: e.prompts.map(\.index))
       steps[steps.count - 1].summary.count(event)
       return true
     }
