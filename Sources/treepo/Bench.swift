@@ -6,8 +6,8 @@ extension Treepo {
     static let configuration = CommandConfiguration(
       abstract: "Measure engine, rollout and explorer speed (release build; medians of repeats).",
       subcommands: [
-        Train.self, Decode.self, BenchRollout.self, Render.self, Load.self, Tokenize.self,
-        Memory.self, Tree.self, PPO.self,
+        Train.self, Decode.self, BenchRollout.self, Render.self, RenderPaths.self, Load.self,
+        Tokenize.self, Memory.self, Tree.self, PPO.self,
       ])
   }
 }
