@@ -18,31 +18,32 @@ def run(binary, tokens, more=()):
         capture_output=True, text=True, check=True).stdout
     rows = {}
     for line in out.splitlines()[1:]:
-        t, size, sel, first, med, worst, cpu = line.split("\t")
-        rows[(t, size, sel)] = (float(first), float(med), float(worst), float(cpu))
+        t, size, sel, *times = line.split("\t")
+        rows[(t, size, sel)] = tuple(float(x) for x in times)
     return rows
 
 
 print("load average before: %.2f %.2f %.2f" % os.getloadavg())
 print()
 print("| path tokens | size | selected | before median | before worst | after median | "
-      "after worst | after first | before/after |")
+      "after worst (CPU) | after first | before/after |")
 print("|---:|---|---|---:|---:|---:|---:|---:|---:|")
 scroll = {}
 for tokens in lengths:
     b = run(before, tokens)
     a = run(after, tokens, ["--scroll"])
     for key in b:
-        bf, bm, bw, _ = b[key]
-        af, am, aw, _ = a[key]
-        print("| %s | %s | %s | %.2f ms | %.2f ms | %.3f ms | %.3f ms | %.3f ms | %.0f× |"
-              % (key[0], key[1], key[2], bm, bw, am, aw, af, bm / am))
+        bf, bm, bw, _, _ = b[key]
+        af, am, aw, _, awc = a[key]
+        print("| %s | %s | %s | %.2f ms | %.2f ms | %.3f ms | %.3f ms (%.3f) | %.3f ms | %.1f× |"
+              % (key[0], key[1], key[2], bm, bw, am, aw, awc, af, bm / am))
     for key, v in a.items():
         if key[2] == "leaf,u":
             scroll[key] = v
 print()
 print("after only, paging up (u) through the deep leaf's path, handle + render per page:")
-for key, (f, m, w, c) in sorted(scroll.items(), key=lambda kv: (int(kv[0][0]), kv[0][1])):
-    print("  %s tokens %s: median %.3f ms, worst %.3f ms" % (key[0], key[1], m, w))
+for key, (f, m, w, c, wc) in sorted(scroll.items(), key=lambda kv: (int(kv[0][0]), kv[0][1])):
+    print("  %s tokens %s: median %.3f ms, worst %.3f ms (CPU %.3f ms)"
+          % (key[0], key[1], m, w, wc))
 print()
 print("load average after: %.2f %.2f %.2f" % os.getloadavg())

@@ -37,9 +37,9 @@ struct DetailPane {
       if let r = node.decodedInRound { spawn += " · round \(r)" }
       if node.fallbackCuts > 0 { spawn += " · ↺ cut here ×\(node.fallbackCuts)" }
       lines.append([("spawn ", Theme.label), (spawn, .plain)])
-      let facts = explorer.memo.facts(of: node, prompt: tree.info.index)
-      let entropy = facts.meanEntropy.map { fixed($0) } ?? "—"
-      let logp = facts.sumLogprob.map { fixed($0) } ?? "—"
+      let means = explorer.memo.means(of: node, prompt: tree.info.index)
+      let entropy = means.meanEntropy.map { fixed($0) } ?? "—"
+      let logp = means.sumLogprob.map { fixed($0) } ?? "—"
       lines.append([
         ("\(node.tokenIds.count) tok", .plain), ("  H̄ ", Theme.label), (entropy, .plain),
         ("  logp ", Theme.label), (logp, .plain),
@@ -70,7 +70,8 @@ struct DetailPane {
       // The token table only when at least its header and one token fit; only the tokens it
       // shows are looked at (a segment can hold thousands).
       if lines.count + 2 <= area.inner.height,
-        let texts = facts.tokenTexts(of: node, first: area.inner.height - lines.count - 1),
+        let texts = explorer.memo.tokens(of: node, prompt: tree.info.index)
+          .tokenTexts(of: node, first: area.inner.height - lines.count - 1),
         !texts.isEmpty
       {
         let shown = texts.map(Self.quoted)
@@ -118,7 +119,7 @@ extension DetailPane {
     var text = "×\(node.children.count)"
     if node.fallbackCuts > 0 { text += " (↺ fallback)" }
     // Means from the memo: the peers' segments are summed once, not every frame.
-    func mean(_ n: TreeNode) -> Float? { memo.facts(of: n, prompt: tree.info.index).meanEntropy }
+    func mean(_ n: TreeNode) -> Float? { memo.means(of: n, prompt: tree.info.index).meanEntropy }
     guard let round = node.decodedInRound, let mine = mean(node), !mine.isNaN else {
       return text
     }

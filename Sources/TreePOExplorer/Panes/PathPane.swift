@@ -66,22 +66,23 @@ extension Explorer {
   /// A segment's cells with per-token styles; when the text does not split into the tokens'
   /// texts (a character cut between two tokens), the whole segment takes the segment's mean.
   private func segment(_ node: TreeNode, prompt: Int) -> PathCells.Part {
-    let facts = memo.facts(of: node, prompt: prompt)
-    let perToken = facts.perToken
+    let tokens = memo.tokens(of: node, prompt: prompt)
+    let means = memo.means(of: node, prompt: prompt)
+    let perToken = tokens.perToken
     let colouring = state.colouring
     let style: (Int) -> Style = { i in
       switch colouring {
       case .entropy:
-        let e = perToken && i < node.entropies.count ? node.entropies[i] : facts.meanEntropy
+        let e = perToken && i < node.entropies.count ? node.entropies[i] : means.meanEntropy
         return Theme.heatStyle(e.map(Theme.heat(entropy:)) ?? 0)
       case .probability:
-        let lp = perToken && i < node.logprobs.count ? node.logprobs[i] : facts.meanLogprob
+        let lp = perToken && i < node.logprobs.count ? node.logprobs[i] : means.meanLogprob
         return Theme.heatStyle(lp.map(Theme.heat(logprob:)) ?? 0)
       case .advantage:
         return Theme.advantageStyle(node.advantage)
       }
     }
-    if perToken, facts.tokens == .texts, let texts = node.tokenTexts {
+    if perToken, tokens.kind == .texts, let texts = node.tokenTexts {
       return PathCells.Part(strings: .tokens(texts), style: style)
     }
     return PathCells.Part(

@@ -10,18 +10,30 @@ import TreePOTrace
 public final class RenderMemo: @unchecked Sendable {
   static let limit = 4096
   private let lock = NSLock()
-  private var nodes: [ContentKey: NodeFacts] = [:]
+  private var means: [ContentKey: NodeMeans] = [:]
+  private var tokens: [ContentKey: NodeTokens] = [:]
   private var prompts: [ContentKey: PromptFacts] = [:]
   private var matches: [MatchKey: Bool] = [:]
 
   public init() {}
 
-  func facts(of node: TreeNode, prompt: Int) -> NodeFacts {
+  /// A segment's mean numbers (every tree row needs them: a sum over its tokens, once).
+  func means(of node: TreeNode, prompt: Int) -> NodeMeans {
     let key = ContentKey(node, prompt: prompt)
-    if let hit = lock.withLock({ nodes[key] }) { return hit }
-    let facts = NodeFacts(node)
-    lock.withLock { store(facts, at: key, in: &nodes) }
-    return facts
+    if let hit = lock.withLock({ means[key] }) { return hit }
+    let found = NodeMeans(node)
+    lock.withLock { store(found, at: key, in: &means) }
+    return found
+  }
+
+  /// How a segment's tokens line up with its text (the path and the token table need it: a walk
+  /// over the text, once).
+  func tokens(of node: TreeNode, prompt: Int) -> NodeTokens {
+    let key = ContentKey(node, prompt: prompt)
+    if let hit = lock.withLock({ tokens[key] }) { return hit }
+    let found = NodeTokens(node)
+    lock.withLock { store(found, at: key, in: &tokens) }
+    return found
   }
 
   func facts(ofPrompt info: PromptInfo) -> PromptFacts {
@@ -94,9 +106,23 @@ struct MatchKey: Hashable {
   var query: String
 }
 
-/// What a segment's tokens are as text, and its mean numbers.
-struct NodeFacts: Sendable {
-  enum Tokens: Sendable {
+/// A segment's mean entropy and log-probability.
+struct NodeMeans: Sendable {
+  var meanEntropy: Float?
+  var sumLogprob: Float?
+  /// The mean token log-probability (the colour of a segment shown as a whole).
+  var meanLogprob: Float?
+
+  init(_ node: TreeNode) {
+    meanEntropy = node.meanEntropy
+    sumLogprob = node.sumLogprob
+    meanLogprob = node.sumLogprob.map { $0 / Float(max(1, node.logprobs.count)) }
+  }
+}
+
+/// What a segment's tokens are as text.
+struct NodeTokens: Sendable {
+  enum Kind: Sendable {
     /// The trace's token texts (one per token id).
     case texts
     /// One token per character of the text (a character vocabulary).
@@ -104,34 +130,27 @@ struct NodeFacts: Sendable {
     /// Neither: the segment is shown as a whole.
     case none
   }
-  var tokens: Tokens
+  var kind: Kind
   /// The Path pane colours token by token: the token texts put together are the text.
   var perToken: Bool
-  var meanEntropy: Float?
-  var sumLogprob: Float?
-  /// The mean token log-probability (the colour of a segment shown as a whole).
-  var meanLogprob: Float?
 
   init(_ node: TreeNode) {
     // The same rules as `TreeNode.tokenDisplayTexts`, without building its array of characters.
     if let texts = node.tokenTexts, texts.count == node.tokenIds.count {
-      tokens = .texts
+      kind = .texts
       perToken = texts.joined() == node.text
     } else if node.text.count == node.tokenIds.count {
-      tokens = .characters
+      kind = .characters
       perToken = true
     } else {
-      tokens = .none
+      kind = .none
       perToken = false
     }
-    meanEntropy = node.meanEntropy
-    sumLogprob = node.sumLogprob
-    meanLogprob = node.sumLogprob.map { $0 / Float(max(1, node.logprobs.count)) }
   }
 
   /// The first `count` token texts (what `tokenDisplayTexts.prefix(count)` gives).
   func tokenTexts(of node: TreeNode, first count: Int) -> [String]? {
-    switch tokens {
+    switch kind {
     case .texts: Array((node.tokenTexts ?? []).prefix(count))
     case .characters: node.text.prefix(count).map(String.init)
     case .none: nil

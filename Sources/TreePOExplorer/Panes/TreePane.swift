@@ -57,7 +57,7 @@ struct TreePane {
     var notes: [(String, Style)] = []
     if node.reason != .root {
       // The mean over a segment of thousands of tokens is summed once, not every frame.
-      let meanEntropy = explorer.memo.facts(of: node, prompt: tree.info.index).meanEntropy
+      let meanEntropy = explorer.memo.means(of: node, prompt: tree.info.index).meanEntropy
       let bar = Theme.entropyBar(meanEntropy)
       notes.append((String(bar), Theme.heatStyle(meanEntropy.map(Theme.heat(entropy:)) ?? 0)))
       let reward = node.reward.map { "r=\(fixed($0, digits: 0))" } ?? "   "
