@@ -1,6 +1,7 @@
 """The fake TransferQueue of v1_support.py against the real one: the same puts and gets on both,
-every answer compared. Opt-in (`TREEPO_VERL_REAL_TQ=1`): it starts a local Ray with
-TransferQueue's controller and two storage units (~25 s on 2 cores)."""
+every answer compared, and the V1 trainer's steps through the hook on both, the traces compared.
+Opt-in (`TREEPO_VERL_REAL_TQ=1`): it starts a local Ray with TransferQueue's controller and two
+storage units (~30 s on 2 cores)."""
 
 import os
 
@@ -37,17 +38,42 @@ def answers(api):
     return out
 
 
-def test_fake_transfer_queue_answers_as_the_real_one():
+@pytest.fixture(scope="module")
+def real_tq():
     import ray
     import transfer_queue as tq
 
-    fake = answers(FakeTransferQueue())
     ray.init(num_cpus=4, include_dashboard=False, log_to_driver=False)  # controller + 2 units
     try:
         tq.init()
-        real = answers(tq)
+        yield tq
         tq.close()
     finally:
         ray.shutdown()
+
+
+def test_fake_transfer_queue_answers_as_the_real_one(real_tq):
+    fake, real = answers(FakeTransferQueue()), answers(real_tq)
     for key in real:
         assert fake[key] == real[key], f"{key}: fake {fake[key]!r}, real {real[key]!r}"
+
+
+def test_v1_trace_is_the_same_on_the_real_transfer_queue(real_tq, tmp_path, monkeypatch):
+    from conftest import read_trace
+    from v1_support import CPUTrainer, script, verl_config
+
+    from treepo_verl.runner import close_hooks, install_v1
+
+    install_v1(CPUTrainer)
+    traces = {}
+    for name in ("fake", "real"):
+        if name == "fake":
+            FakeTransferQueue().install(monkeypatch)
+        trainer = CPUTrainer(verl_config(str(tmp_path / name), every=2), script)
+        for step in (1, 2):
+            trainer.run_step(step)
+        close_hooks()
+        monkeypatch.undo()  # the real client functions back
+        traces[name] = read_trace(str(tmp_path / name / "v1.trace.jsonl.gz"))
+    assert [x.get("rollout") for x in traces["real"] if x.get("kind") == "rollout_started"] == [2]
+    assert traces["fake"] == traces["real"]

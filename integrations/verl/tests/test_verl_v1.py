@@ -30,7 +30,7 @@ def store(monkeypatch):
 
 
 def trainer(store, tmp_path, **hook):
-    return CPUTrainer(verl_config(str(tmp_path), **hook), store, script)
+    return CPUTrainer(verl_config(str(tmp_path), **hook), script)
 
 
 def leaves(lines, step):
@@ -211,7 +211,7 @@ def test_legacy_and_v1_write_the_same_trace(store, tmp_path):
     legacy = LegacyTrainer(verl_config(str(tmp_path / "legacy")))
     keys = sorted((k for k, tag in zip(batch.keys, batch.tags) if not tag.get("is_padding")),
                   key=lambda k: k.rsplit("_", 2))
-    legacy._update_actor(legacy_batch(store, keys, width=6))
+    legacy._update_actor(legacy_batch(keys, width=6))
     close_hooks()
     assert legacy.updated == [6]
     v1 = read_trace(str(tmp_path / "v1" / "v1.trace.jsonl.gz"))

@@ -12,8 +12,10 @@ NonTensorStack) and its `KVBatchMeta`.
 Faked: `__init__`/`init` (no Ray, no models: the attributes `step` reads are set by hand), the
 replay buffer (it hands out the step's finished samples), the actor worker group (log-probs
 -id/100 of each predicted token, entropy position/1000, no update), the checkpoint manager, and
-TransferQueue's storage: a dict behind `kv_batch_put`/`kv_batch_get`/`kv_clear`, which stores each
-sample's fields apart and merges tags, as the real client does.
+TransferQueue's storage: a dict behind `kv_batch_put`/`kv_batch_get`/`kv_list`/`kv_clear`, which
+stores each sample's fields apart and merges tags, as the real client does. Everything here talks
+to TransferQueue through its module functions only, so test_fake_tq_fidelity.py runs the same
+steps on the real TransferQueue (opt-in, local Ray).
 """
 
 import asyncio
@@ -83,7 +85,7 @@ class FakeTransferQueue:
         self.samples, self.tags, self.gets = {}, {}, []
 
     def install(self, monkeypatch):
-        for name in ("kv_batch_put", "kv_batch_get", "kv_clear", "async_kv_batch_put"):
+        for name in ("kv_batch_put", "kv_batch_get", "kv_clear", "kv_list", "async_kv_batch_put"):
             monkeypatch.setattr(tq, name, getattr(self, name))
 
     def kv_batch_put(self, keys, partition_id, fields=None, tags=None, data_parser=None):
@@ -114,6 +116,13 @@ class FakeTransferQueue:
         packed = {f: AsyncSimpleStorageManager._pack_field_values([row[f] for row in rows]) for f in names}
         return TensorDict(packed, batch_size=len(keys))
 
+    def kv_list(self, partition_id=None):
+        out = {}
+        for (p, k), tags in self.tags.items():
+            if partition_id in (None, p):
+                out.setdefault(p, {})[k] = dict(tags)
+        return out
+
     def kv_clear(self, keys, partition_id):
         for key in [keys] if isinstance(keys, str) else keys:
             self.samples.pop((partition_id, key), None)
@@ -121,14 +130,13 @@ class FakeTransferQueue:
 
 
 class FakeReplayBuffer:
-    def __init__(self, store):
-        self.store = store
+    """Hands out the step's finished samples (TransferQueue's listing, in key order)."""
 
     def sample(self, global_steps, partition_id, batch_size):
-        keys = [k for (p, k), t in self.store.tags.items()
-                if p == partition_id and t.get("status") == "success" and t.get("global_steps") == global_steps]
-        return KVBatchMeta(keys=keys, tags=[self.store.tags[(partition_id, k)] for k in keys],
-                           partition_id=partition_id), {}
+        listed = tq.kv_list(partition_id).get(partition_id, {})
+        keys = sorted(k for k, t in listed.items()
+                      if t.get("status") == "success" and t.get("global_steps") == global_steps)
+        return KVBatchMeta(keys=keys, tags=[listed[k] for k in keys], partition_id=partition_id), {}
 
 
 class FakeActor:
@@ -136,13 +144,14 @@ class FakeActor:
 
     _dispatch_info = {"actor": [0, 1]}
 
-    def __init__(self, store):
-        self.store, self.updates = store, []
+    def __init__(self):
+        self.updates = []
 
     def compute_log_prob(self, batch):
         logp, entropy = [], []
-        for key in batch.keys:
-            seq = self.store.samples[(batch.partition_id, key)]["input_ids"].float()
+        sequences = tq.kv_batch_get(keys=batch.keys, partition_id=batch.partition_id, select_fields=["input_ids"])
+        for seq in sequences["input_ids"].unbind():
+            seq = seq.float()
             # the model's output at position t is about token t + 1 (verl shifts it back)
             logp.append(torch.cat([-seq[1:] / 100, torch.zeros(1)]))
             entropy.append(torch.arange(len(seq), dtype=torch.float32) / 1000)
@@ -172,15 +181,15 @@ class CPUTrainer(get_trainer_cls("sync")):
     `prepare_step` plays the rollout: per prompt, `n` outputs through the agent loop's real write
     to TransferQueue, under keys `{uid}_{session}_0`."""
 
-    def __init__(self, config, store, script):
-        self.config, self.script, self.store = config, script, store
+    def __init__(self, config, script):
+        self.config, self.script = config, script
         self.use_critic, self.use_reference_policy = need_critic(config), need_reference_policy(config)
         self.use_teacher_policy = False
         self.trainer_mode, self.parameter_sync_step, self.local_trigger_step = "sync", 1, 0
         self.tokenizer, self.global_steps, self.timing_raw, self.curr_step_profile = Tokenizer(), 0, {}, False
-        self.replay_buffer = FakeReplayBuffer(store)
+        self.replay_buffer = FakeReplayBuffer()
         self.reward_loop_manager = type("Rewards", (), {"reward_loop_worker_handles": ["async rewards"]})()
-        self.actor_rollout_wg, self.checkpoint_manager = FakeActor(store), Checkpoints()
+        self.actor_rollout_wg, self.checkpoint_manager = FakeActor(), Checkpoints()
 
     def prepare_step(self):
         step = self.global_steps
@@ -220,13 +229,16 @@ def script(step):
     ]
 
 
-def legacy_batch(store, keys, width):
+def legacy_batch(keys, width):
     """The same samples as a legacy trainer's DataProto: prompts left-padded, responses
     right-padded to the rollout's length, with the scores, advantages, log-probs and entropies
     the V1 step left in TransferQueue."""
     from verl import DataProto
 
-    rows = [store.samples[("train", k)] for k in keys]
+    names = ["uid", "prompts", "responses", "rm_scores", "advantages", "old_log_probs", "entropy"]
+    data = tq.kv_batch_get(keys=keys, partition_id="train", select_fields=names)
+    columns = {n: list(data[n]) if n == "uid" else data[n].unbind() for n in names}
+    rows = [{n: columns[n][i] for n in names} for i in range(len(keys))]
     pad = Tokenizer.pad_token_id
     p_width = max(len(r["prompts"]) for r in rows)
     prompts = torch.tensor([[pad] * (p_width - len(r["prompts"])) + r["prompts"].tolist() for r in rows])
