@@ -33,6 +33,10 @@ extension Treepo.Bench {
     @Flag(help: "Also time paging up through the deepest path (u, one page a frame).")
     var scroll = false
 
+    @Option(
+      help: "Write the tree of the first --tokens length to this trace file instead (for replay).")
+    var writeTrace: String?
+
     func validate() throws {
       try Check.atLeast("--depth", depth, 1)
       try Check.atLeast("--frames", frames, 1)
@@ -57,6 +61,13 @@ extension Treepo.Bench {
     }
 
     func run() throws {
+      if let writeTrace {
+        let writer = try TraceWriter(
+          url: URL(fileURLWithPath: writeTrace), header: SyntheticTrace().header)
+        try writer.write(longTree(pathTokens: tokenCounts[0]))
+        writer.close()
+        return
+      }
       print("tokens\tsize\tselection\tfirst_ms\tmedian_ms\tworst_ms\tmedian_cpu_ms\tworst_cpu_ms")
       for count in tokenCounts {
         let events = longTree(pathTokens: count)
