@@ -13,7 +13,7 @@ struct ShapeNode {
   /// response supplies the segment's content.
   var members: [Int] = []
   var endsHere: [Int] = []
-  var children: [Int] = []
+  var childCount = 0
   /// Where the segment ends in the leader's response, in tokens (TreePO's counts or a token trie).
   var tokenEnd: Int?
   /// Where it ends in the leader's UTF-8 text, when the shape was found on text.
@@ -27,7 +27,7 @@ struct Shape {
 
   mutating func add(parent: Int, reason: SpawnReason) -> Int {
     nodes.append(ShapeNode(parent: parent, depth: nodes[parent].depth + 1, reason: reason))
-    nodes[parent].children.append(nodes.count - 1)
+    nodes[parent].childCount += 1
     return nodes.count - 1
   }
 }
@@ -100,7 +100,7 @@ struct BuiltTree {
       let node = shape.nodes[index]
       let p = node.parent
       let leader = node.members[0]
-      let isLeaf = node.children.isEmpty && node.endsHere.count == 1 && node.members.count == 1
+      let isLeaf = node.childCount == 0 && node.endsHere.count == 1 && node.members.count == 1
       // Tokens.
       var t = tokenEnd[p]
       if r.hasIds {

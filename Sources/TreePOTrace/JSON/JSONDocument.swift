@@ -55,13 +55,26 @@ public struct JSONDocument: Sendable {
   static func scan(
     _ buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int, into tokens: inout [JSONToken]
   ) throws(JSONParseError) {
+    var open: [Int] = []
+    try scan(buffer, maxDepth: maxDepth, into: &tokens, open: &open)
+  }
+
+  /// `open`: the scanner's stack of open containers, kept by a caller that scans many texts.
+  static func scan(
+    _ buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int, into tokens: inout [JSONToken],
+    open: inout [Int]
+  ) throws(JSONParseError) {
     tokens.removeAll(keepingCapacity: true)
+    open.removeAll(keepingCapacity: true)
     guard buffer.count < Int(UInt32.max) else {
       throw JSONParseError(line: 1, column: 1, reason: "text longer than 4 GiB")
     }
     var reused: [JSONToken] = []
     swap(&reused, &tokens)
-    var scanner = JSONScanner(bytes: buffer, maxDepth: maxDepth, tokens: reused)
+    var reusedOpen: [Int] = []
+    swap(&reusedOpen, &open)
+    var scanner = JSONScanner(bytes: buffer, maxDepth: maxDepth, tokens: reused, open: reusedOpen)
+    defer { open = scanner.open }
     do throws(ScanError) {
       try scanner.scan()
       tokens = scanner.tokens
@@ -113,12 +126,15 @@ struct JSONScanner {
   let maxDepth: Int
   var i = 0
   var tokens: [JSONToken] = []
-  private var open: [Int] = []  // token indices of the containers not yet closed
+  private(set) var open: [Int] = []  // token indices of the containers not yet closed
 
-  init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int, tokens: [JSONToken] = []) {
+  init(
+    bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int, tokens: [JSONToken] = [], open: [Int] = []
+  ) {
     self.bytes = bytes
     self.maxDepth = maxDepth
     self.tokens = tokens
+    self.open = open
   }
 
   var current: UInt8? { i < bytes.count ? bytes[i] : nil }

@@ -7,6 +7,8 @@
 /// the same converters as `JSONDocument` (`JSONDocument.int(_:in:)`, `double`, `unescape`).
 package struct JSONTape {
   package private(set) var tokens: [JSONToken] = []
+  /// The scanner's stack of open containers, kept from text to text (no allocation per line).
+  private var open: [Int] = []
 
   package init() {}
 
@@ -15,7 +17,7 @@ package struct JSONTape {
   package mutating func parse(
     _ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int = JSONDocument.defaultMaxDepth
   ) throws(JSONParseError) {
-    try JSONDocument.scan(bytes, maxDepth: maxDepth, into: &tokens)
+    try JSONDocument.scan(bytes, maxDepth: maxDepth, into: &tokens, open: &open)
   }
 }
 
