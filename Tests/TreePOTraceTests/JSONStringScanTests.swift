@@ -2,8 +2,8 @@ import Testing
 
 @testable import TreePOTrace
 
-// The scanner skips plain text a word at a time (ASCII and the usual two- and three-byte UTF-8)
-// and checks everything else byte by byte. On random strings of valid and broken UTF-8 it must
+// The scanner skips plain ASCII a word at a time and checks the usual two- and three-byte UTF-8
+// sequences inline (the rest in utf8Sequence). On random strings of valid and broken UTF-8 it must
 // accept exactly the valid ones (Swift's own UTF-8 validation decides) and read them back as they
 // were, wherever the words happen to fall.
 

@@ -40,40 +40,6 @@ enum JSONByteScan {
   @inline(__always)
   static func backslashes(_ w: UInt64) -> UInt64 { equal(w, 0x5C) }
 
-  /// Skips whole words of a string's text that need no byte-by-byte look: ASCII other than `"`,
-  /// `\\` and control characters, and complete, valid two- and three-byte UTF-8 sequences (E0
-  /// and ED leads, overlong C0/C1 leads and four-byte sequences are left to the caller's byte
-  /// checks). Returns where the caller must look at bytes itself: the start of the first word
-  /// that holds anything else, or the end of the last whole word. `from` must be at a character
-  /// boundary; the result is one too (a sequence that runs past a word is not skipped).
-  static func plainStringText(_ p: UnsafePointer<UInt8>, from: Int, end: Int) -> Int {
-    var k = from
-    while k &+ 8 <= end {
-      let w = word(p, k)
-      // Per byte, bit 7 of each mask: the byte's bit 7, 6, 5, 4 (a left shift by s < 8 moves bit
-      // 7 - s of a byte to its bit 7; what crosses from the byte below lands lower).
-      let b7 = w & highs
-      let b6 = (w << 1) & highs
-      let b5 = (w << 2) & highs
-      let b4 = (w << 3) & highs
-      let lead = b7 & b6
-      let lead2 = lead & ~b5
-      let lead3 = lead & b5 & ~b4
-      let continuation = b7 & ~b6
-      // C0/C1: a two-byte lead whose bits 4…1 are all zero.
-      let low4 = (w << 3) | (w << 4) | (w << 5) | (w << 6)
-      let unusual =
-        (lead & b5 & b4) | (lead2 & ~low4 & highs) | equal(w, 0xE0) | equal(w, 0xED)
-      // Where continuation bytes must be: after each lead, within this word.
-      let expected = (lead2 << 8) | (lead3 << 8) | (lead3 << 16)
-      if specials(w) | unusual != 0 || expected != continuation { return k }
-      // A lead whose sequence runs past the word ends the skip there.
-      let cut = (lead2 & (0x80 << 56)) | (lead3 & (0x8080 << 48))
-      k &+= cut == 0 ? 8 : cut.trailingZeroBitCount >> 3
-    }
-    return k
-  }
-
   /// The first index at or after `from` whose byte is `"`, `\`, a control character, or (with
   /// `nonASCII`) any byte ≥ 0x80; `end` when there is none.
   @inline(__always)

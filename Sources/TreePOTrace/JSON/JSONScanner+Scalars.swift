@@ -8,10 +8,7 @@ extension JSONScanner {
     var escaped = false
     let base = bytes.baseAddress!  // non-empty: `i - 1` is the opening quote
     while true {
-      // Plain text (ASCII and the usual UTF-8) is skipped a word at a time; in the word where that
-      // stops, bytes are looked at one by one up to the first that needs a check, which is
-      // checked below.
-      i = JSONByteScan.plainStringText(base, from: i, end: bytes.count)
+      // Plain ASCII text is skipped a word at a time; each byte that stops the skip is checked.
       i = JSONByteScan.firstSpecial(base, from: i, end: bytes.count, nonASCII: true)
       guard i < bytes.count else { break }
       let b = base[i]
