@@ -35,9 +35,10 @@ test: deps
 	"$$(swift build $(SWIFT_FLAGS) --show-bin-path)/treepo" models get smollm2-135m \
 	  || echo "warning: SmolLM2 is not installed; the tests that need it will fail"
 	TREEPO_REQUIRE_REAL_MODEL=1 swift test $(SWIFT_FLAGS)
+	$(MAKE) test-verl
 
-# The verl hook's tests against the real verl 0.9.1 (legacy and V1 trainers; docs/verl.md): the
-# venv takes 1-3 min to make (under the 3-minute CI budget), the tests ~15 s.
+# The verl hook's tests against the real verl 0.9.1 (legacy and V1 trainers; docs/verl.md), part
+# of `make test`: the venv takes 1-3 min to make once (under the 3-minute CI budget), the tests ~15 s.
 test-verl:
 	scripts/setup-verl.sh
 	.venv-verl/bin/python -m pytest integrations/verl -q
