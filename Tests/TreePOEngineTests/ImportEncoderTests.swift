@@ -126,12 +126,14 @@ enum RandomGroups {
       let prompt = "Q\(g) " + text(&rng, rng.nextInt(6))
       // A trie of segments: node k's text, its segment (round, position) and its parent.
       var segments: [(text: String, round: Int, position: Int, parent: Int)] = []
-      for k in 0..<(2 + rng.nextInt(6)) {
-        let parent = k == 0 ? -1 : rng.nextInt(k + 1) - 1
+      // Sometimes wide: many first-round segments (TreeIndexTree looks children up by hash then).
+      let wide = rng.nextInt(4) == 0
+      for k in 0..<(wide ? 12 + rng.nextInt(8) : 2 + rng.nextInt(6)) {
+        let parent = k == 0 || (wide && rng.nextInt(3) > 0) ? -1 : rng.nextInt(k + 1) - 1
         let round = parent < 0 ? 1 : segments[parent].round + 1 + rng.nextInt(2)
         segments.append((text(&rng, rng.nextInt(5)), round, k, parent))
       }
-      for i in 0..<(1 + rng.nextInt(6)) {
+      for i in 0..<(1 + rng.nextInt(wide ? 24 : 6)) {
         var path: [Int] = []
         var at = rng.nextInt(segments.count)
         while at >= 0 {

@@ -22,8 +22,9 @@ enum TreeIndexTree {
       var parent: Int
       var segment: Segment
     }
-    var edges: [Edge: Int] = [:]
-    edges.reserveCapacity(2 * samples.count)
+    // A node's children are found by a look through them while it has a few (no hashing); a node
+    // with more (a wide first round) also keeps them in a dictionary.
+    var wide: [Edge: Int] = [:]
     var kids: [[Int]] = [[]]
     var segmentOf: [Segment] = [Segment(round: 0, position: 0)]
     // Every sample's trie nodes, one path after another: sample s's are
@@ -37,16 +38,27 @@ enum TreeIndexTree {
       for j in 0..<s.segmentCount {
         // The path's ints: root, then (round, position) per segment.
         let segment = Segment(round: ints[p.start + 1 + 2 * j], position: ints[p.start + 2 + 2 * j])
-        let edge = Edge(parent: at, segment: segment)
-        if let next = edges[edge] {
-          at = next
+        var next = -1
+        if kids[at].count <= 8 {
+          for kid in kids[at] where segmentOf[kid] == segment {
+            next = kid
+            break
+          }
         } else {
-          edges[edge] = kids.count
-          kids[at].append(kids.count)
+          next = wide[Edge(parent: at, segment: segment)] ?? -1
+        }
+        if next < 0 {
+          next = kids.count
+          kids[at].append(next)
           kids.append([])
           segmentOf.append(segment)
-          at = kids.count - 1
+          if kids[at].count == 9 {
+            for kid in kids[at] { wide[Edge(parent: at, segment: segmentOf[kid])] = kid }
+          } else if kids[at].count > 9 {
+            wide[Edge(parent: at, segment: segment)] = next
+          }
         }
+        at = next
         prefixPaths.append(at)
       }
       pathStart.append(prefixPaths.count)
