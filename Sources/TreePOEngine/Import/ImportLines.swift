@@ -7,9 +7,10 @@ import Foundation
   import Darwin
 #endif
 
-// Line-by-line reading of JSONL files for the importers: plain or gzip'd (by the `.gz` suffix,
+// Line-by-line reading of JSONL files (`treepo import trace`; the dump importers read a step file
+// whole into a StepBuffer, through the same byte sources): plain or gzip'd (by the `.gz` suffix,
 // any number of concatenated gzip members, as the verl hook appends one per step), in 1 MiB
-// chunks so a 1 GB dump never has to fit in memory.
+// chunks so a 1 GB file never has to fit in memory.
 
 /// One line without its newline; `terminated` is false for a last line that ends at end-of-file.
 public struct ImportLine {
