@@ -91,7 +91,10 @@ extension Treepo.Bench {
         model: model, pages: sequences * pagesPerSequence, pageSize: pageSize,
         maxBatch: sequences)
       decoder.threads = threads.threads
-      if kernel == "blas" { decoder.skinnyRowLimit = 0 }
+      if kernel == "blas" {
+        decoder.skinnyRowLimit = 0
+        decoder.compactRowLimit = 0
+      }
       if let isa { decoder.kernelISA = isa == "avx2" ? .avx2 : .avx512 }
       let prompts = (0..<sequences).map { b in
         (0..<prompt).map { Self.promptToken(b, $0, vocab: config.vocabSize) }

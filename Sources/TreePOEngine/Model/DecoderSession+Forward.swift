@@ -22,7 +22,8 @@ extension DecoderSession {
     }
     for (l, layer) in layout.layers.enumerated() {
       // Attention block.
-      rmsNormForward(xn.pointer, nil, x.pointer, w.at(layer.inputNorm), rows: n, channels: c, eps: eps)
+      rmsNormForward(
+        xn.pointer, nil, x.pointer, w.at(layer.inputNorm), rows: n, channels: c, eps: eps)
       project(qkv.pointer, xn.pointer, weight: layer.q, m: n, n: qkvWidth, k: c)  // [n, q|k|v]
       if let bias = layer.qkvBias {
         addBiasRows(qkv.pointer, w.at(bias), rows: n, width: qkvWidth, stride: qkvWidth)
@@ -39,7 +40,8 @@ extension DecoderSession {
       parallelRows(n) { r, worker in attendRow(r, layer: l, worker: worker) }
       project(x.pointer, att.pointer, weight: layer.o, m: n, n: c, k: qDim, accumulate: true)
       // MLP block.
-      rmsNormForward(xn.pointer, nil, x.pointer, w.at(layer.postNorm), rows: n, channels: c, eps: eps)
+      rmsNormForward(
+        xn.pointer, nil, x.pointer, w.at(layer.postNorm), rows: n, channels: c, eps: eps)
       project(gateUp.pointer, xn.pointer, weight: layer.gate, m: n, n: 2 * f, k: c)  // [n, gate|up]
       swigluForward(
         hidden.pointer, gateUp.pointer, gateUp.pointer + f, rows: n, n: f, inStride: 2 * f)
@@ -62,20 +64,37 @@ extension DecoderSession {
     }
   }
 
-  /// c [m, n] (+)= a [m, k] · wᵀ with w [n, k] the parameter at flat offset `weight`: the skinny
-  /// kernels for the few rows of a step — over the compact copy when the model has one, else the
-  /// fp32 weight — split by output columns over the worker threads; OpenBLAS on the fp32 weight
-  /// for prefill-sized calls (compute-bound, where fp32 costs nothing extra).
+  /// c [m, n] (+)= a [m, k] · wᵀ with w [n, k] the parameter at flat offset `weight`: over the
+  /// compact copy when the model has one (prefill-sized calls too, in blocks of `compactRowBlock`
+  /// rows: measured 1.5–1.7× faster than OpenBLAS on the fp32 weights at 96–512 rows on SmolLM2,
+  /// docs/benchmarks.md), else the skinny kernel on the fp32 weight for the few rows of a step
+  /// and OpenBLAS for larger calls; split by output columns over the worker threads.
   func project(
     _ c: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>, weight: Int,
     m: Int, n: Int, k: Int, accumulate: Bool = false
   ) {
     let w = model.parameters.at(weight)
-    guard m <= skinnyRowLimit else {
+    let compact = m <= compactRowLimit ? model.decodeWeights?.matrix(at: weight) : nil
+    guard compact != nil || m <= skinnyRowLimit else {
       gemm(c, a, w, m: m, n: n, k: k, transposeB: true, beta: accumulate ? 1 : 0)
       return
     }
-    let compact = model.decodeWeights?.matrix(at: weight)
+    // A block's rows of `a` stay in L2 while each tile of weights streams past them once. A
+    // multiple of 4 rows, so every row goes through the same kernel tile as in one call.
+    for start in stride(from: 0, to: m, by: Self.compactRowBlock) {
+      projectRows(
+        c + start * n, a + start * k, w, compact, m: min(Self.compactRowBlock, m - start), n: n,
+        k: k, accumulate: accumulate)
+    }
+  }
+
+  static let compactRowBlock = 256
+
+  /// `project` for at most `compactRowBlock` rows on the skinny kernels.
+  private func projectRows(
+    _ c: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
+    _ compact: CompactMatrix?, m: Int, n: Int, k: Int, accumulate: Bool
+  ) {
     let isa = kernelISA
     let workers = min(threads, max(n / 96, 1))
     // Column blocks in multiples of 4 (the widest kernel's W block).
@@ -202,8 +221,9 @@ private func softmaxInPlace(_ a: UnsafeMutablePointer<Float>, _ n: Int) {
 
 /// y[0..<n] += alpha·x[0..<n].
 @inline(__always)
-private func addScaled(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ alpha: Float, _ n: Int)
-{
+private func addScaled(
+  _ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ alpha: Float, _ n: Int
+) {
   var i = 0
   let a = SIMD8<Float>(repeating: alpha)
   while i + 8 <= n {

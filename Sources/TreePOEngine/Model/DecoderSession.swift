@@ -10,8 +10,9 @@
 // Logits are computed only for the rows that need them (a step's every row, a prompt's last row).
 //
 // Weights are read from `model.parameters` on every call, so training updates are seen at once —
-// or, for the step-sized calls, from the model's compact copy (`Model.useDecodeWeights`, bf16 or
-// Q8_0: decode is memory-bound), which `Model.refreshDecodeWeights` re-derives after an update;
+// or from the model's compact copy (`Model.useDecodeWeights`, bf16 or Q8_0: decode is
+// memory-bound, and its kernels beat OpenBLAS on fp32 for prefills as well), which
+// `Model.refreshDecodeWeights` re-derives after an update;
 // a call that finds the copy stale (DecodeWeights' probe) refreshes it first.
 // All activations are preallocated for `maxRows` rows and `maxBatch` logit rows: a call allocates
 // no buffers. Calls larger than `maxRows` rows are split into several forwards automatically.
@@ -49,8 +50,13 @@ public final class DecoderSession {
     didSet { threads = min(max(threads, 1), maxThreads) }
   }
   public let maxThreads: Int
-  /// Calls with at most this many rows use the skinny kernel instead of OpenBLAS (0 = never).
+  /// Calls with at most this many rows use the skinny kernel instead of OpenBLAS (0 = never),
+  /// for the matrices that have no compact copy.
   public var skinnyRowLimit = 64
+  /// Calls with at most this many rows use the model's compact copy (when it has one), prefills
+  /// included; larger calls use OpenBLAS on the fp32 weights (0: only OpenBLAS, as `--kernel
+  /// blas` measures).
+  public var compactRowLimit = Int.max
   /// Instruction set of the compact-weight kernels (default: the widest this CPU has).
   public var kernelISA = DecodeKernelISA.best
 
