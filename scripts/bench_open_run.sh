@@ -70,8 +70,11 @@ for i in $(seq "$runs"); do
   rm -f "$scratch/time.txt"
   evict
   start=$(now)
-  tmux -L "$socket" -f /dev/null new-session -d -s b -x 120 -y 40 \
-    "/usr/bin/time -v -o $scratch/time.txt $binary replay $run; sleep 600"
+  # (Retried: the previous run's server may still be exiting.)
+  until tmux -L "$socket" -f /dev/null new-session -d -s b -x 120 -y 40 \
+    "/usr/bin/time -v -o $scratch/time.txt $binary replay $run; sleep 600" 2>/dev/null; do
+    sleep 0.05
+  done
   seconds=$(wait_for "step [0-9]* \(1/" "$start")
   line="run $i: first screen $(printf %.2f "$seconds") s"
   if $moves; then
@@ -99,6 +102,7 @@ for i in $(seq "$runs"); do
     sleep 0.05
   done
   tmux -L "$socket" kill-server
+  sleep 0.2
   kb=$(awk -F': ' '/Maximum resident/ {print $2}' "$scratch/time.txt")
   cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$scratch/time.txt")
   printf '%s, peak RSS %d MB, CPU (user+sys, whole process) %.2f s\n' \
