@@ -35,26 +35,42 @@ extension Treepo {
       let path = imported?.path ?? file
       // Index (or read) before the screen opens: a bad file is one sentence on stderr and the
       // terminal is never touched.
-      let index = try RunIndex(path: path, follow: follow)
-      guard follow || index.steps.count > 1 else { return try replayOne(path) }
+      // A big run opens at its first step; the rest is indexed between keys (following opens
+      // at the newest step, so it indexes everything first).
+      let index = try RunIndex(
+        path: path, follow: follow, scanBudget: follow ? .max : Explorer.indexChunk)
+      // One step is replayed whole, unless it is too big to hold: then it is a run of one step,
+      // shown per tree.
+      let big = (index.steps.first?.bytes ?? 0) > RunState.defaultWholeStepBytes
+      guard follow || index.steps.count > 1 || !index.complete || big else {
+        return try replayOne(path)
+      }
+      var final = index
       try ScreenSession.run(options: screen) { terminal, wake in
         var explorer = Explorer.run(index: index, colorDepth: terminal.colorSupport.depth)
         if let warning = index.warnings.first { explorer.setMessage(warning) }
         var loop = TerminalLoop(screen: explorer, terminal: terminal, wake: wake)
-        if follow { loop.tick = { $0.followRun() } }
-        return loop.run()
+        if follow {
+          loop.tick = { $0.followRun() }
+        } else if !index.complete {
+          loop.tick = { $0.indexMore() }
+          loop.tickMs = 20
+        }
+        let status = loop.run()
+        final = loop.screen.run?.index ?? index
+        return status
       }
-      for warning in index.warnings {
+      for warning in final.warnings {
         FileHandle.standardError.write(Data("\(warning)\n".utf8))
       }
       // Damaged lines were left out of their steps: say where, once the screen is gone.
-      for step in index.steps {
+      for step in final.steps {
         guard let d = step.damage else { continue }
         let more =
           step.damagedLines > 1 ? " (\(step.damagedLines) in step \(step.summary.rollout))" : ""
         FileHandle.standardError.write(
           Data(
-            "\(index.files[step.file].path): line \(d.line) \(d.reason); left out\(more).\n".utf8))
+            "\(final.files[step.file].path): line \(d.line) \(d.reason); left out\(more).\n".utf8))
       }
     }
 

@@ -159,4 +159,23 @@ private func split(_ events: [TreeEvent]) -> [[TreeEvent]] {
     #expect(index.step(1, mayContain: "GAMMA"))
     #expect(index.step(1, mayContain: "é"), "a non-ASCII query is never ruled out")
   }
+
+  @Test func aBudgetedScanStopsAtAStepAndResumesToTheSameIndex() throws {
+    let (url, _) = try run(rollouts: 4)
+    defer { try? FileManager.default.removeItem(at: url) }
+    let whole = try RunIndex(path: url.path)
+    #expect(whole.complete && whole.indexedBytes == whole.seenBytes)
+    // A 1-byte budget: the first step only (never half a step), then one step per update.
+    var index = try RunIndex(path: url.path, scanBudget: 1)
+    #expect(index.steps.count == 1 && !index.complete)
+    #expect(index.steps[0] == whole.steps[0])
+    for count in 2...4 {
+      let grew = try index.update(budget: 1)
+      #expect(grew && index.steps.count == count)
+    }
+    #expect(index.complete)
+    let more = try index.update(budget: 1)
+    #expect(more == false)
+    #expect(index.steps == whole.steps && index.indexedBytes == whole.indexedBytes)
+  }
 }

@@ -50,7 +50,8 @@ extension Explorer {
     guard let run, !run.steps.isEmpty else { return }
     let target = min(max(0, run.step + delta), run.steps.count - 1)
     if target == run.step {
-      state.message = delta < 0 ? "at the first step" : "at the last step"
+      let indexing = run.index.complete ? "" : " indexed so far (indexing the rest)"
+      state.message = delta < 0 ? "at the first step" : "at the last step\(indexing)"
       return
     }
     showStep(target)
@@ -155,6 +156,29 @@ extension Explorer {
 }
 
 extension Explorer {
+  /// Bytes indexed per tick while a run opened before its index was finished.
+  public static let indexChunk = 64 << 20
+
+  /// A run shown before the scan reached its end (a big trace opens at its first step): the next
+  /// part is indexed; its steps join the step list and the view stays. True when anything changed.
+  public mutating func indexMore(budget: Int = Explorer.indexChunk) -> Bool {
+    guard var run, !run.index.complete, !run.indexingFailed else { return false }
+    do {
+      _ = try run.index.update(budget: budget)
+    } catch {
+      run.indexingFailed = true
+      self.run = run
+      state.message = "\(error)"
+      return true
+    }
+    self.run = run
+    if run.index.complete {
+      noteDamage()
+      if state.message == nil { state.message = "indexed the whole run: \(run.steps.count) steps" }
+    }
+    return true
+  }
+
   mutating func performRun(_ action: Action) {
     guard var run else { return }
     switch action {

@@ -43,6 +43,8 @@ public struct RunState: Sendable {
   /// The shown step is read per tree: its prompts (the rollout_started), and the tree decoded.
   public internal(set) var started: RolloutStarted?
   public internal(set) var loadedPrompt: Int?
+  /// Indexing the rest of the run failed (the error was shown once).
+  var indexingFailed = false
   /// The last trees read (step, prompt position, events), newest last.
   var cache: [(step: Int, prompt: Int, events: [TreeEvent])] = []
   static let cachedTrees = 8

@@ -92,6 +92,26 @@ extension RunIndex {
     return facts
   }
 
+  /// The facts of a fully parsed event (a line in another layout than treepo's).
+  static func facts(of event: TreeEvent) -> LineFacts {
+    switch event {
+    case .rolloutStarted: return LineFacts(kind: .rolloutStarted)
+    case .nodeSpawned(let e):
+      return LineFacts(kind: .nodeSpawned, prompt: e.prompt, node: e.node, parent: e.parent)
+    case .segmentDecoded(let e):
+      return LineFacts(
+        kind: .segmentDecoded, prompt: e.prompt, node: e.node, tokens: e.tokenIds.count,
+        textBytes: e.text.utf8.count)
+    case .nodeEnded(let e):
+      return LineFacts(kind: .nodeEnded, prompt: e.prompt, node: e.node, ended: e)
+    case .fallback(let e): return LineFacts(kind: .fallback, prompt: e.prompt)
+    case .roundFinished: return LineFacts(kind: .roundFinished)
+    case .advantagesAssigned: return LineFacts(kind: .advantagesAssigned)
+    case .trainStep: return LineFacts(kind: .trainStep)
+    case .checkpointSaved: return LineFacts(kind: .checkpointSaved)
+    }
+  }
+
   private static let outcomeKey = Array("\"outcome\":\"".utf8)
   private static let rewardKey = Array("\"reward\":".utf8)
 

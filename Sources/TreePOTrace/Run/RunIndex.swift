@@ -56,13 +56,17 @@ public struct RunIndex: Sendable {
     var offset = 0
     var line = 0
     var seenSize = 0
+    /// The last scan stopped at a step for its byte budget, not at the end of the file.
+    var paused = false
   }
   private var progress: [Progress]
   private let isFolder: Bool
   /// The scan's state in the last step of each file being scanned.
   private var openSteps: [Int: OpenStep] = [:]
 
-  public init(path: String, follow: Bool = false) throws {
+  /// With `scanBudget`, the first scan stops at the first step to start after that many bytes
+  /// (the explorer shows the first step while `update(budget:)` indexes the rest).
+  public init(path: String, follow: Bool = false, scanBudget: Int = .max) throws {
     self.path = path
     self.follow = follow
     var isDirectory: ObjCBool = false
@@ -77,12 +81,20 @@ public struct RunIndex: Sendable {
     // The reader's own checks and sentences for a file that is not a trace.
     header = try TraceReader(url: first).header
     progress = Array(repeating: Progress(), count: files.count)
-    _ = try update()
+    _ = try update(budget: scanBudget)
   }
 
-  /// Indexes what was appended since the last scan (and a folder's new files). True when a line
-  /// was added.
-  public mutating func update() throws -> Bool {
+  /// Whether the last scan reached the end of every file (false while a budgeted scan is under
+  /// way).
+  public var complete: Bool { !progress.contains { $0.paused } }
+  /// Bytes indexed so far, and the files' sizes at the last scan.
+  public var indexedBytes: Int { progress.reduce(0) { $0 + $1.offset } }
+  public var seenBytes: Int { progress.reduce(0) { $0 + $1.seenSize } }
+
+  /// Indexes what was appended since the last scan (and a folder's new files), or, after a
+  /// budgeted scan, what is left: up to the first step that starts after `budget` more bytes.
+  /// True when a line was added.
+  public mutating func update(budget: Int = .max) throws -> Bool {
     if isFolder {
       let known = Set(files.map(\.path))
       for url in TraceFiles.list(at: path) where !known.contains(url.path) {
@@ -91,11 +103,23 @@ public struct RunIndex: Sendable {
       }
     }
     var changed = false
-    for i in files.indices where try scan(file: i) { changed = true }
+    var left = budget
+    for i in files.indices {
+      guard left > 0 else {
+        // Out of budget: the files after are scanned by a later call.
+        if progress[i].offset < max(progress[i].seenSize, 1) { progress[i].paused = true }
+        continue
+      }
+      let before = progress[i].offset
+      if try scan(file: i, budget: left) { changed = true }
+      left -= progress[i].offset - before
+    }
     return changed
   }
 
-  private mutating func scan(file i: Int) throws -> Bool {
+  private static let stepStart = Array("{\"kind\":\"rollout_started\"".utf8)
+
+  private mutating func scan(file i: Int, budget: Int) throws -> Bool {
     let url = files[i]
     var p = progress[i]
     var info = stat()
@@ -104,8 +128,14 @@ public struct RunIndex: Sendable {
     }
     let size = Int(info.st_size)
     // Nothing new, or only more of a half-written line than last time: it can wait.
-    guard size > p.offset, size != p.seenSize else { return false }
+    guard size > p.offset, size != p.seenSize || p.paused else {
+      progress[i].paused = false
+      return false
+    }
     p.seenSize = size
+    p.paused = false
+    let from = p.offset
+    var startedOne = false  // each call indexes at least one step
     var document = JSONDocument()
     var changed = false
     var openStep = openSteps[i] ?? reopen(file: i)
@@ -114,6 +144,14 @@ public struct RunIndex: Sendable {
       try RunLines.scan(path: url.path, from: p.offset, maxLineBytes: maxLine) {
         line, offset, terminated in
         if !terminated && follow { return false }
+        // Over budget: stop before the next step (a step is never shown half indexed).
+        if Self.starts(line, with: Self.stepStart) {
+          if p.offset - from >= budget && startedOne {
+            p.paused = true
+            return false
+          }
+          startedOne = true
+        }
         let number = p.line + 1
         let end = offset + line.count + (terminated ? 1 : 0)
         if line.count > maxLine { throw RunLines.TooLong(offset: offset) }
@@ -225,25 +263,5 @@ public struct RunIndex: Sendable {
       if let event { steps[step.step].summary.count(event) }
     }
     open = step
-  }
-
-  /// The facts of a fully parsed event (a line in another layout than treepo's).
-  static func facts(of event: TreeEvent) -> LineFacts {
-    switch event {
-    case .rolloutStarted: return LineFacts(kind: .rolloutStarted)
-    case .nodeSpawned(let e):
-      return LineFacts(kind: .nodeSpawned, prompt: e.prompt, node: e.node, parent: e.parent)
-    case .segmentDecoded(let e):
-      return LineFacts(
-        kind: .segmentDecoded, prompt: e.prompt, node: e.node, tokens: e.tokenIds.count,
-        textBytes: e.text.utf8.count)
-    case .nodeEnded(let e):
-      return LineFacts(kind: .nodeEnded, prompt: e.prompt, node: e.node, ended: e)
-    case .fallback(let e): return LineFacts(kind: .fallback, prompt: e.prompt)
-    case .roundFinished: return LineFacts(kind: .roundFinished)
-    case .advantagesAssigned: return LineFacts(kind: .advantagesAssigned)
-    case .trainStep: return LineFacts(kind: .trainStep)
-    case .checkpointSaved: return LineFacts(kind: .checkpointSaved)
-    }
   }
 }

@@ -129,4 +129,25 @@ import TreePOTrace
     #expect(d.explorer.rollout?.rollout == 30, "at the newest step, the view follows on")
     #expect(d.screen.contains("Steps · 3"))
   }
+
+  @Test func aRunShownBeforeItsIndexIsFinishedIndexesTheRest() throws {
+    let url = try RunScenes.write()
+    defer { try? FileManager.default.removeItem(at: url) }
+    var d = ExplorerDriver(
+      run: try RunIndex(path: url.path, scanBudget: 1), size: Size(width: 80, height: 24))
+    #expect(d.explorer.run?.steps.count == 1 && d.explorer.rollout?.rollout == 10)
+    d.type("]")
+    #expect(d.explorer.state.message == "at the last step indexed so far (indexing the rest)")
+    d.explorer.state.message = nil
+    let first = d.explorer.indexMore(budget: 1)
+    #expect(first && d.explorer.run?.steps.count == 2)
+    #expect(d.explorer.rollout?.rollout == 10, "the view stays")
+    let second = d.explorer.indexMore(budget: 1)
+    #expect(second && d.explorer.run?.steps.count == 3)
+    #expect(d.explorer.state.message == "indexed the whole run: 3 steps")
+    let done = d.explorer.indexMore()
+    #expect(done == false)
+    d.type("]]")
+    #expect(d.explorer.rollout?.rollout == 30)
+  }
 }
