@@ -167,3 +167,16 @@ func longPathDrawsWhatTheFullLayoutDraws(size: Size) {
   // The Tree pane's row shows the segment's start.
   #expect(d.line(containing: "t0 t1 t2 t3") != nil)
 }
+
+@Test func treeRowOfA64KBSegmentShowsItsStartAtTheRightWidth() {
+  var d = ExplorerDriver(size: Size(width: 100, height: 30))
+  let text = "漢字e\u{301}\n\t" + String(repeating: "word ", count: 13_000)
+  d.feed([Scenes.started(), Scenes.spawn(0, nil, depth: 0, .root)])
+  d.feed([Scenes.spawn(1, 0, depth: 1, .initial), Scenes.decode(1, text)])
+  d.type("j")
+  // Wide characters take two columns, the combining accent stays on its letter, the newline and
+  // the tab are marks; the row is cut with "…" before its annotations.
+  let row = d.line(containing: "漢字e\u{301}⏎⇥word word")
+  #expect(row?.contains("…") == true, "\(d.lines)")
+  for line in d.lines { #expect(displayWidth(line) == 100, "\(line)") }
+}
