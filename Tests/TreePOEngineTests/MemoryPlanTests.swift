@@ -157,3 +157,30 @@ func trainerPartsAreTheTrainersBuffers(klCoef: Double) throws {
     "\(plan.summary)")
   #expect(plan[.kvCache] > 0 && plan[.decoderActivations] > 0)
 }
+
+@Test func aRolloutDecoderHoldsRowsForItsPromptsNotTheWholeContext() throws {
+  // A long context (512) and short paths (20): forwards of 2 × 20 rows, not 512.
+  let long = ModelConfig(
+    vocabSize: 22, hiddenSize: 48, intermediateSize: 64, numLayers: 2, numHeads: 4, numKVHeads: 2,
+    maxPositions: 512)
+  let m = Model(config: long)
+  m.initializeWeights(seed: 5, std: 0.3)
+  var rollout = RolloutConfig()
+  rollout.n = 4
+  let decoder = ModelSegmentDecoder(
+    model: m, config: rollout, prompts: 2, stopTokens: [21], maxLength: 20)
+  #expect(decoder.decoder.maxRows == 40)
+  let plan = MemoryPlan.rollout(long, prompts: 2, n: 4, length: 20)
+  let session = decoder.decoder
+  #expect(plan[.decoderActivations] == floatBufferBytes(session, skipping: [m, session.cache]))
+  // Both prompts' prefill is still one forward: the same logits as a decoder of 512 rows.
+  let wide = ModelSegmentDecoder(
+    decoder: DecoderSession(model: m, pages: 64, maxBatch: 8), sampling: SamplingConfig(),
+    seed: 1, stopTokens: [21])
+  let prompts = [Array(1...19), Array(3...20)]
+  let a = try decoder.prefill(prompts)
+  let b = try wide.prefill(prompts)
+  for (x, y) in zip(a, b) {
+    #expect(decoder.pendingLogits(of: x) == wide.pendingLogits(of: y))
+  }
+}

@@ -42,14 +42,25 @@ public final class ModelSegmentDecoder: SegmentDecoding {
   public convenience init(
     model: Model, config: RolloutConfig, prompts: Int, stopTokens: Set<Int>, maxLength: Int? = nil
   ) {
-    let pages = Self.pagesNeeded(
-      prompts: prompts, n: config.n,
-      maxPositions: min(maxLength ?? model.config.maxPositions, model.config.maxPositions))
+    let length = min(maxLength ?? model.config.maxPositions, model.config.maxPositions)
+    let pages = Self.pagesNeeded(prompts: prompts, n: config.n, maxPositions: length)
+    let maxBatch = min(prompts * config.n, 512)
     self.init(
-      decoder: DecoderSession(model: model, pages: pages, maxBatch: min(prompts * config.n, 512)),
+      decoder: DecoderSession(
+        model: model, cache: KVCache(config: model.config, capacity: pages), maxBatch: maxBatch,
+        maxRows: Self.maxRows(prompts: prompts, maxBatch: maxBatch, length: length, model.config)),
       sampling: SamplingConfig(
         temperature: config.temperature, topK: config.topK, topP: config.topP),
       seed: config.seed, stopTokens: stopTokens)
+  }
+
+  /// Rows of one decoder forward: every prompt's prefill at once (as with the decoder's default
+  /// of the model's context, which for a real model's 8k context is ≈ 240 MB of activations for
+  /// prompts of a few dozen tokens), and at least a step's batch.
+  public static func maxRows(prompts: Int, maxBatch: Int, length: Int, _ config: ModelConfig)
+    -> Int
+  {
+    max(maxBatch, min(config.maxPositions, prompts * length))
   }
 
   /// Pages enough for `prompts` prompts of n paths each, every path as long as the model allows:

@@ -96,16 +96,21 @@ extension MemoryPlan {
     let positions = min(length ?? config.maxPositions, config.maxPositions)
     let pages = ModelSegmentDecoder.pagesNeeded(prompts: prompts, n: n, maxPositions: positions)
     let pageSize = 16
+    let maxBatch = min(prompts * n, 512)
     return MemoryPlan([
       .kvCache: float * pages * config.numLayers * 2 * pageSize * config.kvDim,
-      .decoderActivations: decoderBytes(config, maxBatch: min(prompts * n, 512)),
+      .decoderActivations: decoderBytes(
+        config, maxBatch: maxBatch,
+        rows: ModelSegmentDecoder.maxRows(
+          prompts: prompts, maxBatch: maxBatch, length: positions, config)),
       .pendingLogits: float * prompts * (n + 2) * config.vocabSize,
     ])
   }
 
-  /// A DecoderSession's activations with its default maxRows and maxThreads.
-  static func decoderBytes(_ config: ModelConfig, maxBatch: Int, maxThreads: Int = 8) -> Int {
-    let rows = max(maxBatch, config.maxPositions)
+  /// A DecoderSession's activations for `rows` rows per forward, with its default maxThreads.
+  static func decoderBytes(_ config: ModelConfig, maxBatch: Int, rows: Int, maxThreads: Int = 8)
+    -> Int
+  {
     let c = config.hiddenSize
     let f = config.intermediateSize
     let perRow = 2 * c + (config.qDim + 2 * config.kvDim) + config.qDim + 3 * f
