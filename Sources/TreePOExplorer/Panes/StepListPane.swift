@@ -1,8 +1,9 @@
 import TreePOTrace
 
 // A run's steps: a sparkline of the mean score across all steps (the shown step marked), then one
-// row per step — its rollout number, mean score, pass rate and response tokens. `[` `]` move
-// between steps (or j/k with focus here); steps out of view are counted on the bottom border.
+// row per step — its rollout number, ⚠ and a count when it has damaged lines, mean score, pass
+// rate and response tokens. `[` `]` move between steps (or j/k with focus here); steps out of view
+// are counted on the bottom border.
 
 struct StepListPane {
   let explorer: Explorer
@@ -45,6 +46,10 @@ struct StepListPane {
       let pass = s.passRate.map { percent($0) } ?? "—"
       // Text-only imports carry no token ids: no count rather than a misleading 0.
       let tokens = s.tokens > 0 ? compact(s.tokens) : "—"
+      // A step with damaged lines says so first: its numbers leave those lines out.
+      if step.damagedLines > 0 {
+        x = grid.put("⚠\(compact(step.damagedLines)) ", x: x, y: y, style: Theme.warning)
+      }
       var line = "r̄\(score)  ✓\(pass)  \(tokens) tok"
       if displayWidth(line) + 12 < inner.maxX - x { line += "  \(s.paths) paths" }
       grid.put(line, x: x, y: y, maxX: inner.maxX)

@@ -68,5 +68,8 @@ private func syntheticRun() throws -> (URL, RunIndex) {
     d.type("]")
     #expect(d.explorer.state.message?.hasPrefix("line \(segment + 1) is not a valid event") == true)
     #expect(d.screen.contains("line \(segment + 1) is not a valid event"))
+    // The step list marks the damaged step (the second) and only it.
+    let rows = d.screen.split(separator: "\n").filter { $0.contains("r̄") }
+    #expect(rows.count == 2 && !rows[0].contains("⚠") && rows[1].contains("⚠1 "), "\(rows)")
   }
 }
