@@ -249,7 +249,8 @@ extension Explorer {
     } else if before - at == 1 {
       state.message = "undid: \(describe(timeline.events[before - 1]))"
     } else {
-      state.message = "undid \(before - at) events; last applied: \(describe(timeline.events[at - 1]))"
+      let last = describe(timeline.events[at - 1])
+      state.message = "undid \(before - at) events; last applied: \(last)"
     }
   }
 

@@ -34,7 +34,8 @@ struct StatusBar {
       parts.append(here)
     }
     if let run = explorer.run, !run.steps.isEmpty {
-      parts.append("step \(run.steps[run.step].summary.rollout) (\(run.step + 1)/\(run.steps.count))")
+      let rollout = run.steps[run.step].summary.rollout
+      parts.append("step \(rollout) (\(run.step + 1)/\(run.steps.count))")
     }
     if let timeline = explorer.timeline {
       var t = "event \(grouped(timeline.position))/\(grouped(timeline.events.count))"
