@@ -13,7 +13,9 @@ struct ReferenceLlama {
   /// y[o] = Σ_i W[o, i]·x[i] for W [out, in].
   func linear(_ name: String, _ x: [Double], out: Int) -> [Double] {
     let m = w(name)
-    return (0..<out).map { o in (0..<x.count).reduce(0.0) { $0 + Double(m[o * x.count + $1]) * x[$1] } }
+    return (0..<out).map { o in
+      (0..<x.count).reduce(0.0) { $0 + Double(m[o * x.count + $1]) * x[$1] }
+    }
   }
 
   func rmsNorm(_ name: String, _ x: [Double]) -> [Double] {

@@ -45,7 +45,8 @@ import TreePOEngine
       let logits = try decoder.step(seqs, tokens: (0..<3).map { inputs[$0][prompts[$0].count + k] })
       for b in 0..<3 {
         let t = prompts[b].count + k
-        #expect(relativeError(logits[b], expected[b][t]) <= tolerance, "sequence \(b) position \(t)")
+        #expect(
+          relativeError(logits[b], expected[b][t]) <= tolerance, "sequence \(b) position \(t)")
       }
     }
   }
@@ -139,7 +140,9 @@ import TreePOEngine
       message { _ = try decoder.step([a, b, a], tokens: [1, 1, 1]) }
         == "a decoder call got 3 sequences but this decoder holds at most 2")
     #expect(message { _ = try decoder.prefill(b, tokens: []) } == "prompt 0 for \(b) is empty")
-    #expect(message { _ = try decoder.step([a, a], tokens: [1, 1]) } == "\(a) appears twice in one append")
+    #expect(
+      message { _ = try decoder.step([a, a], tokens: [1, 1]) } == "\(a) appears twice in one append"
+    )
     #expect(
       message { _ = try decoder.prefill(b, tokens: Array(repeating: 1, count: 12)) }
         == "the KV cache is out of pages: 3 more needed, 2 of 3 free (4 positions each); "

@@ -29,7 +29,8 @@ import TreePOEngine
     }
     var positions = prompts.map(\.count)
     while positions[1] < inputs[1].count {
-      let logits = try decoder.step(seqs, tokens: [inputs[0][positions[0]], inputs[1][positions[1]]])
+      let logits = try decoder.step(
+        seqs, tokens: [inputs[0][positions[0]], inputs[1][positions[1]]])
       for b in 0..<2 {
         let error = relativeError(logits[b], trainingRow(b, positions[b]))
         #expect(error <= 1e-4, "sequence \(b) position \(positions[b]): relative error \(error)")

@@ -8,9 +8,10 @@ import TreePOEngine
     }
   }
 
-  func allocate(_ policy: DivergencePolicy, _ total: Int, _ s: [PathScore], tau: Float = 1,
-    threshold: Float = 0.5, top: Float = 0) -> [Int]
-  {
+  func allocate(
+    _ policy: DivergencePolicy, _ total: Int, _ s: [PathScore], tau: Float = 1,
+    threshold: Float = 0.5, top: Float = 0
+  ) -> [Int] {
     policy.allocate(
       total: total, scores: s, w: 2, temperature: tau, threshold: threshold, topFraction: top)
   }
@@ -79,7 +80,8 @@ import TreePOEngine
       }
       let parents = children.keys.sorted()
       guard parents.count == 2, entropy[parents[0]]! != entropy[parents[1]]! else { continue }
-      let (low, high) = entropy[parents[0]]! < entropy[parents[1]]!
+      let (low, high) =
+        entropy[parents[0]]! < entropy[parents[1]]!
         ? (parents[0], parents[1]) : (parents[1], parents[0])
       #expect(children[high]! >= children[low]!, "seed \(seed)")
       let expected = DivergencePolicy.entropy.allocate(

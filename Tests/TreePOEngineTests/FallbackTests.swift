@@ -3,9 +3,10 @@ import TreePOEngine
 
 @Suite struct FallbackTests {
   /// Runs to the end and returns the events.
-  func run(_ config: RolloutConfig, seed: UInt64 = 1, prompts: [String] = ["1 2>"],
-    meanLength: Float = 14) throws -> (TreeSampler, [TreeEvent], ScriptedSegmentDecoder)
-  {
+  func run(
+    _ config: RolloutConfig, seed: UInt64 = 1, prompts: [String] = ["1 2>"],
+    meanLength: Float = 14
+  ) throws -> (TreeSampler, [TreeEvent], ScriptedSegmentDecoder) {
     let decoder = RolloutFixtures.decoder(seed: seed, meanLength: meanLength)
     let sampler = try RolloutFixtures.sampler(config, decoder: decoder, prompts: prompts)
     var events: [TreeEvent] = []

@@ -65,7 +65,8 @@ import TreePOEngine
     #expect(cache.referenceCount(ofPage: parentPages[1]) == 1)
     // The child sees the parent's positions; the parent is untouched by the child's write.
     for p in 0..<6 { #expect(read(child, p) == read(parent, p)) }
-    #expect(read(child, 6) == [100, 100, 100, -100, -100, -100] + [100, 100, 100, -100, -100, -100])
+    #expect(
+      read(child, 6) == [100, 100, 100, -100, -100, -100] + [100, 100, 100, -100, -100, -100])
     try cache.append(parent, count: 1)
     stamp(parent, 6, 7)
     #expect(read(child, 6)[0] == 100)

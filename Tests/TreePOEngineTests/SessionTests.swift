@@ -149,7 +149,7 @@ final class EngineRecorder: @unchecked Sendable {
       }
     }
     let pauser = Pauser()
-    let s = EngineSession(events: { pauser.saw($0) }) { Self.parts(n: 16) }
+    let s = EngineSession(events: { pauser.saw($0) }, make: { Self.parts(n: 16) })
     pauser.lock.withLock { pauser.session = s }
     s.send(.run)
     #expect(s.waitUntilIdle())

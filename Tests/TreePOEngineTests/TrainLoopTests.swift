@@ -88,4 +88,3 @@ private func makeLoop(seed: UInt64 = 3) -> TrainLoop {
     #expect("\(error)".contains("global_step_7 does not exist"))
   }
 }
-

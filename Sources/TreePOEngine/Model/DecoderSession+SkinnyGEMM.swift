@@ -36,10 +36,14 @@ public func skinnyGemmNT(
       let x1 = x0 + k
       let x2 = x1 + k
       let x3 = x2 + k
-      var a00 = SIMD8<Float>(), a01 = SIMD8<Float>()
-      var a10 = SIMD8<Float>(), a11 = SIMD8<Float>()
-      var a20 = SIMD8<Float>(), a21 = SIMD8<Float>()
-      var a30 = SIMD8<Float>(), a31 = SIMD8<Float>()
+      var a00 = SIMD8<Float>()
+      var a01 = SIMD8<Float>()
+      var a10 = SIMD8<Float>()
+      var a11 = SIMD8<Float>()
+      var a20 = SIMD8<Float>()
+      var a21 = SIMD8<Float>()
+      var a30 = SIMD8<Float>()
+      var a31 = SIMD8<Float>()
       var p = 0
       while p < k {
         let b0 = loadSIMD8(w0 + p)
@@ -70,7 +74,8 @@ public func skinnyGemmNT(
     }
     while i < m {  // leftover rows of X against this block of W
       let xi = x + i * k
-      var a0 = SIMD8<Float>(), a1 = SIMD8<Float>()
+      var a0 = SIMD8<Float>()
+      var a1 = SIMD8<Float>()
       var p = 0
       while p < k {
         let v = loadSIMD8(xi + p)
