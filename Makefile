@@ -3,7 +3,7 @@
 #   make test  — build and run every test (release: the numeric tests train real steps)
 # Both install the Debian packages they need when missing (as root), or print the command.
 
-DEBIAN_PACKAGES := libopenblas-dev libncursesw5-dev zlib1g-dev pkg-config tmux python3-pip
+DEBIAN_PACKAGES := libopenblas-dev libncursesw5-dev zlib1g-dev pkg-config tmux python3-pip python3-venv
 SWIFT_FLAGS ?= -c release
 
 .PHONY: run test deps build bench test-verl lint
