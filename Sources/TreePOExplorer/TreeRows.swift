@@ -31,16 +31,18 @@ extension PromptTree {
     // Each node once, even if a damaged trace made a child list repeat an id or loop back.
     var seen: Set<Int> = []
     while let (id, guides, isLast) = stack.popLast() {
-      guard let node = nodes[id], seen.insert(id).inserted else { continue }
-      let folded = isFolded(id) && !node.children.isEmpty
+      // The node's children read in place: copying the node would retain all its arrays.
+      guard let slot = nodes.index(forKey: id), seen.insert(id).inserted else { continue }
+      let children = nodes.values[slot].children
+      let folded = isFolded(id) && !children.isEmpty
       out.append(
         TreeRow(
           node: id, depth: id == root ? 0 : guides.count + 1, guides: guides, isLast: isLast,
           folded: folded))
       if folded { continue }
       let childGuides = id == root ? guides : guides + [!isLast]
-      for (i, child) in node.children.enumerated().reversed() {
-        stack.append((child, childGuides, i == node.children.count - 1))
+      for (i, child) in children.enumerated().reversed() {
+        stack.append((child, childGuides, i == children.count - 1))
       }
     }
     return out

@@ -14,14 +14,16 @@ extension TreeStore {
         // Node ids are unique within a prompt's tree: a second spawn of an id is damage.
         guard tree.nodes[e.node] == nil else { return false }
         if let parent = e.parent {
-          guard tree.nodes[parent] != nil else { return false }
-          tree.nodes[parent]!.children.append(e.node)
-          if e.forkEntropy != nil { tree.nodes[parent]!.midSegmentForks += 1 }
+          // A first child turns an active parent into a branched one: the tally follows.
+          let found = tree.update(parent) { node in
+            node.children.append(e.node)
+            if e.forkEntropy != nil { node.midSegmentForks += 1 }
+          }
+          guard found else { return false }
         } else {
           tree.root = e.node
         }
-        tree.nodes[e.node] = TreeNode(
-          id: e.node, parent: e.parent, depth: e.depth, reason: e.reason)
+        tree.insert(TreeNode(id: e.node, parent: e.parent, depth: e.depth, reason: e.reason))
         return true
       }
       if !ok { orphanEvents += 1 }
@@ -34,6 +36,7 @@ extension TreeStore {
         if let texts = e.tokenTexts { node.tokenTexts = (node.tokenTexts ?? []) + texts }
         node.logprobs += e.logprobs
         node.entropies += e.entropies
+        node.entropySum = e.entropies.reduce(node.entropySum, +)
         node.decodedInRound = round
       }
     case .nodeEnded(let e):
@@ -82,11 +85,7 @@ extension TreeStore {
   }
 
   private mutating func updateNode(_ prompt: Int, _ node: Int, _ change: (inout TreeNode) -> Void) {
-    let ok = updatePrompt(prompt) { tree in
-      guard tree.nodes[node] != nil else { return false }
-      change(&tree.nodes[node]!)
-      return true
-    }
+    let ok = updatePrompt(prompt) { tree in tree.update(node, change) }
     if !ok { orphanEvents += 1 }
   }
 }

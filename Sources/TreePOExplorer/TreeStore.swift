@@ -42,6 +42,9 @@ public struct TreeNode: Sendable, Equatable {
   public var logprobAfter: Float?
   /// Times a fallback cut a finished leaf back to this node and branched from it.
   public var fallbackCuts = 0
+  /// The entropies summed in order as they arrive (kept by the reducer): the same Float as
+  /// summing `entropies` afresh, without walking thousands of tokens per node per frame.
+  public internal(set) var entropySum: Float = 0
   /// Children spawned at a fork inside this node's segment as decoded (its segment ends at the
   /// branch token; tree_branch_position=max-entropy): the row marks the branch point.
   public var midSegmentForks = 0
@@ -69,6 +72,10 @@ public struct TreeNode: Sendable, Equatable {
   public var meanEntropy: Float? {
     entropies.isEmpty ? nil : entropies.reduce(0, +) / Float(entropies.count)
   }
+  /// `meanEntropy` from the kept sum (equal to it for nodes the reducer built).
+  public var keptMeanEntropy: Float? {
+    entropies.isEmpty ? nil : entropySum / Float(entropies.count)
+  }
   public var sumLogprob: Float? { logprobs.isEmpty ? nil : logprobs.reduce(0, +) }
 
   /// The text of each token, for the token table and per-token colours: the trace's token texts,
@@ -87,30 +94,73 @@ public struct PromptTree: Sendable, Equatable {
 
   public init(info: PromptInfo) { self.info = info }
 
+  /// Kept by the reducer as events land (`TreeStore+Apply.swift`), so a frame that shows it costs
+  /// nothing per node; `recountedTally` is the same thing counted over the nodes. Code that edits
+  /// `nodes` directly, not through the reducer, leaves it as it was.
+  public internal(set) var tally = Tally()
+
   public struct Tally: Sendable, Equatable {
     public var finished = 0, correct = 0, active = 0, pruned = 0, stopped = 0, truncated = 0
-    public var rewardSum: Float = 0
+    /// Finite rewards summed in Double (exact for rewards as traces write them, so adding and
+    /// taking back a node's reward leaves no rounding behind), and the non-finite ones counted.
+    var finiteRewards: Double = 0
+    var nanRewards = 0, plusInfinities = 0, minusInfinities = 0
     /// Leaves that count toward n.
     public var trajectories: Int { finished + stopped + truncated }
+    public var rewardSum: Float {
+      if nanRewards > 0 || (plusInfinities > 0 && minusInfinities > 0) { return .nan }
+      if plusInfinities > 0 { return .infinity }
+      if minusInfinities > 0 { return -.infinity }
+      return Float(finiteRewards)
+    }
     public var meanReward: Float? { trajectories == 0 ? nil : rewardSum / Float(trajectories) }
-  }
 
-  public var tally: Tally {
-    var t = Tally()
-    for node in nodes.values {
+    /// Counts `node` in (`sign` 1) or takes it back out (`sign` -1).
+    mutating func count(_ node: TreeNode, _ sign: Int) {
       switch node.status {
-      case .finished(let correct):
-        t.finished += 1
-        if correct { t.correct += 1 }
-      case .active, .waiting: t.active += 1
-      case .pruned: t.pruned += 1
-      case .stopped: t.stopped += 1
-      case .truncated: t.truncated += 1
+      case .finished(let isCorrect):
+        finished += sign
+        if isCorrect { correct += sign }
+      case .active, .waiting: active += sign
+      case .pruned: pruned += sign
+      case .stopped: stopped += sign
+      case .truncated: truncated += sign
       case .root, .branched: break
       }
-      if node.outcome != nil, node.outcome != .pruned { t.rewardSum += node.reward ?? 0 }
+      guard node.outcome != nil, node.outcome != .pruned else { return }
+      let reward = node.reward ?? 0
+      if reward.isNaN {
+        nanRewards += sign
+      } else if reward == .infinity {
+        plusInfinities += sign
+      } else if reward == -.infinity {
+        minusInfinities += sign
+      } else {
+        finiteRewards += Double(reward) * Double(sign)
+      }
     }
+  }
+
+  /// The tally counted afresh over every node (what `tally` keeps; tests compare the two).
+  public var recountedTally: Tally {
+    var t = Tally()
+    for i in nodes.values.indices { t.count(nodes.values[i], 1) }
     return t
+  }
+
+  /// Adds a node (its id not in use yet), keeping the tally.
+  mutating func insert(_ node: TreeNode) {
+    nodes[node.id] = node
+    tally.count(node, 1)
+  }
+
+  /// Changes node `id` in place, keeping the tally; false when there is no such node.
+  mutating func update(_ id: Int, _ change: (inout TreeNode) -> Void) -> Bool {
+    guard let i = nodes.index(forKey: id) else { return false }
+    tally.count(nodes.values[i], -1)
+    change(&nodes.values[i])
+    tally.count(nodes.values[i], 1)
+    return true
   }
 
   /// Node ids from the root down to `id` (both included).

@@ -47,7 +47,7 @@ struct DetailPane {
       let (glyph, glyphStyle) = Theme.glyph(node.status)
       var ending = "\(node.status.name)"
       if let reason = node.endReason { ending += " · \(reason)" }
-      if let why = Self.whyBranched(node, in: tree, memo: explorer.memo) { ending += " " + why }
+      if let why = Self.whyBranched(node, in: tree) { ending += " " + why }
       var outcome: [(String, Style)] = [("\(glyph) ", glyphStyle), (ending, .plain)]
       if let r = node.reward {
         outcome.append(("  r=\(fixed(r, digits: 0))", r > 0 ? Theme.positive : Theme.negative))
@@ -114,20 +114,29 @@ extension DetailPane {
   /// Why a node has children: how many, and its entropy rank among the paths of its prompt that
   /// went on after the same round (the entropy divergence policy gives more children to the more
   /// uncertain); e.g. "×3 · H̄ rank 1/4 in round 2".
-  static func whyBranched(_ node: TreeNode, in tree: PromptTree, memo: RenderMemo) -> String? {
+  static func whyBranched(_ node: TreeNode, in tree: PromptTree) -> String? {
     guard !node.children.isEmpty, node.reason != .root else { return nil }
     var text = "×\(node.children.count)"
     if node.fallbackCuts > 0 { text += " (↺ fallback)" }
-    // Means from the memo: the peers' segments are summed once, not every frame.
-    func mean(_ n: TreeNode) -> Float? { memo.means(of: n, prompt: tree.info.index).meanEntropy }
-    guard let round = node.decodedInRound, let mine = mean(node), !mine.isNaN else {
+    guard let round = node.decodedInRound, let mine = node.keptMeanEntropy, !mine.isNaN else {
       return text
     }
-    let peers = tree.nodes.values.filter {
-      $0.decodedInRound == round && $0.outcome == nil && $0.reason != .root
+    // Every node of the prompt is looked at in place (no copy of its arrays) and its mean comes
+    // from the sum the reducer keeps: a frame pays a few loads per node, not a walk of its tokens.
+    var peers = 0
+    var above = 0
+    for i in tree.nodes.values.indices where tree.nodes.values[i].isRankPeer(inRound: round) {
+      peers += 1
+      if (tree.nodes.values[i].keptMeanEntropy ?? -.infinity) > mine { above += 1 }
     }
-    let above = peers.filter { (mean($0) ?? -.infinity) > mine }.count
-    return text + " · H̄ rank \(above + 1)/\(peers.count) in round \(round)"
+    return text + " · H̄ rank \(above + 1)/\(peers) in round \(round)"
+  }
+}
+
+extension TreeNode {
+  /// A path that went on after `round` (decoded then, not ended): what a branch is ranked among.
+  fileprivate func isRankPeer(inRound round: Int) -> Bool {
+    decodedInRound == round && outcome == nil && reason != .root
   }
 }
 
