@@ -72,7 +72,8 @@ extension Treepo {
           }
         }.max() ?? 0
       let sampler = ModelCompletionSampler(
-        model: model, stopTokens: Set(tokenizer.stopIds), maxLength: longest + maxTokens)
+        model: model, stopTokens: Set(tokenizer.stopIds), maxLength: longest + maxTokens,
+        maxPrompt: longest)
       let config = EvaluationConfig(
         sizes: sizes, problemsPerSize: perSize, samples: samples,
         temperature: temperature, maxTokens: maxTokens, seed: seed, examples: show)

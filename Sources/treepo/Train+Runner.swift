@@ -130,7 +130,8 @@ struct TrainRunner {
       }.max() ?? 0
     let sampler = ModelCompletionSampler(
       model: loop.model, stopTokens: Set(loop.tokenizer.stopIds),
-      maxLength: min(loop.model.config.maxPositions, longest + maxTokens))
+      maxLength: min(loop.model.config.maxPositions, longest + maxTokens),
+      maxPrompt: longest)
     let config = EvaluationConfig(
       sizes: sizes, problemsPerSize: perSize, samples: 0, temperature: 1, maxTokens: maxTokens,
       seed: 0)

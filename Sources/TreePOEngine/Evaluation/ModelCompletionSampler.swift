@@ -17,7 +17,11 @@ public final class ModelCompletionSampler: CompletionSampling {
 
   /// `maxLength` (prompt + completion tokens, default the model's context) sizes the KV cache: a
   /// real model's context of thousands would reserve gigabytes for replies of a few dozen tokens.
-  public init(model: Model, stopTokens: Set<Int>, maxBatch: Int = 64, maxLength: Int? = nil) {
+  /// `maxPrompt` (the longest prompt's tokens, default `maxLength`) sizes the decoder's rows.
+  public init(
+    model: Model, stopTokens: Set<Int>, maxBatch: Int = 64, maxLength: Int? = nil,
+    maxPrompt: Int? = nil
+  ) {
     self.model = model
     self.stopTokens = stopTokens
     let pageSize = 16
@@ -25,8 +29,20 @@ public final class ModelCompletionSampler: CompletionSampling {
     self.maxLength = length
     let pagesPerSequence = (length + pageSize - 1) / pageSize + 1
     decoder = DecoderSession(
-      model: model, pages: 2 * maxBatch * pagesPerSequence, pageSize: pageSize,
-      maxBatch: maxBatch)
+      model: model,
+      cache: KVCache(
+        config: model.config, pageSize: pageSize, capacity: 2 * maxBatch * pagesPerSequence),
+      maxBatch: maxBatch,
+      maxRows: Self.maxRows(
+        maxBatch: maxBatch, prompt: min(maxPrompt ?? length, length), model.config))
+  }
+
+  /// Rows of one decoder forward: a chunk's prefill of at most `maxBatch` distinct prompts at once
+  /// (one forward, as with the decoder's default of the model's whole context, which for a real
+  /// model's 8k context is ≈ 250 MB of activations for prompts of a few dozen tokens), and at
+  /// least a step's batch.
+  public static func maxRows(maxBatch: Int, prompt: Int, _ config: ModelConfig) -> Int {
+    max(maxBatch, min(config.maxPositions, maxBatch * prompt))
   }
 
   public func complete(
