@@ -42,7 +42,6 @@ struct CompactDecodeSmolLM2Tests {
     let template = try ChatTemplate(
       recognizing: try #require(real.chatTemplate, "no chat template"), source: real.path)
     let prompt = try real.tokenizer.encode(template.prompt(user: "What is 7 + 5?"))
-    #expect(prompt.count <= 64, "the prompt must fit the skinny (compact) path")
     let (expected, greedy) = try Self.decode(model, prompt: prompt, forced: nil)
     for (format, tolerance) in [(DecodeWeightFormat.bf16, 1e-2), (.q8, 6e-2)] {
       model.useDecodeWeights(format, threads: 2)
