@@ -62,6 +62,8 @@ func forkTreesPerSeedAreTheOnesSampledBeforeBatching(seed: UInt64) throws {
   #expect(
     digest(trajectories) == want,
     "seed \(seed): digest \(String(digest(trajectories), radix: 16)) vs \(String(want, radix: 16))")
+  // The same tokens under every OpenBLAS core type; the sum's last bits are the kernels' (2e-5 of
+  // 517 apart between Haswell, SkylakeX, Cooperlake and Prescott, 2026-12-02).
   expectCloseFloats(
-    "Σ sampling log-probs", [logprobSum], [wantSum], tolerance: 1e-9, relative: true)
+    "Σ sampling log-probs", [logprobSum], [wantSum], tolerance: 2e-7, relative: true)
 }

@@ -42,7 +42,9 @@ private func trajectories(_ tokenizer: CharTokenizer) throws -> [Trajectory] {
     #expect(result.skipped == nil)
     got += ["actor/kl_loss", "actor/loss", "actor/pg_loss"].map { result.metrics[$0]! }
   }
-  // Recorded at 03bd4c2 (reference = a full TrainingGraph with gradients), same machine kind.
+  // Recorded at 03bd4c2 (reference = a full TrainingGraph with gradients), OpenBLAS Haswell
+  // kernels. Other core types sum in another order: up to 8.1e-6 apart (2.5e-6 of the largest)
+  // after two updates (SkylakeX, Cooperlake, Prescott, 2026-12-02); a wrong reference is O(1) off.
   let golden = [
     0.0, -0.20081712888634706, -0.20081712888634706,
     2.513832403892655, 0.05056611150291848, -0.20081712888634706,
@@ -51,7 +53,7 @@ private func trajectories(_ tokenizer: CharTokenizer) throws -> [Trajectory] {
   let comparison = compareFloats("kl_loss, loss, pg_loss per step", got, golden)
   print("KL vs golden: max difference \(comparison.maxDifference)")
   #expect(got[3] > 0.1, "the second step's KL must not vanish: \(got[3])")
-  expectCloseFloats("kl_loss, loss, pg_loss per step", got, golden, tolerance: 1e-6, relative: true)
+  expectCloseFloats("kl_loss, loss, pg_loss per step", got, golden, tolerance: 2e-5, relative: true)
 }
 
 @Test func aForwardOnlyGraphHoldsNoGradientsAndComputesTheSameForward() throws {
