@@ -87,9 +87,13 @@ extension Treepo.Bench {
             + "\(config.maxPositions) positions")
       }
       let pagesPerSequence = (prompt + tokens + pageSize - 1) / pageSize
+      // Rows for the prompts' prefill, not the model's whole context (≈ 250 MB for SmolLM2).
       let decoder = DecoderSession(
-        model: model, pages: sequences * pagesPerSequence, pageSize: pageSize,
-        maxBatch: sequences)
+        model: model,
+        cache: KVCache(
+          config: config, pageSize: pageSize, capacity: sequences * pagesPerSequence),
+        maxBatch: sequences,
+        maxRows: ModelCompletionSampler.maxRows(maxBatch: sequences, prompt: prompt, config))
       decoder.threads = threads.threads
       if kernel == "blas" {
         decoder.skinnyRowLimit = 0
