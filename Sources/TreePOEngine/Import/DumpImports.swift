@@ -57,6 +57,7 @@ public enum VerlDumpImport {
       }
       previous = step
       let (messages, prepared) = try prefetch.take(i)
+      importer.countPadding(messages.paddingSamples)
       for sentence in messages.skipped { importer.skip(sentence) }
       for sentence in messages.warnings { importer.warn(sentence) }
       try importer.add(prepared)
@@ -94,8 +95,10 @@ public enum FlatGroupImport {
 struct Messages: Sendable {
   var skipped: [String]
   var warnings: [String]
+  var paddingSamples: Int
   init(_ file: ParsedFile) {
     skipped = file.skipped
     warnings = file.warnings
+    paddingSamples = file.paddingSamples
   }
 }

@@ -11,6 +11,8 @@ public struct ImportReport: Sendable {
   public var samples = 0
   public var treeGroups = 0
   public var skippedLines = 0
+  /// verl's synthetic padding samples (V1 trainer), left out: not samples of any prompt.
+  public var paddingSamples = 0
   /// One sentence each: skipped lines, missing or empty step files.
   public var warnings: [String] = []
   public var output = ""
@@ -19,6 +21,9 @@ public struct ImportReport: Sendable {
     "Imported \(samples) sample(s) in \(groups) group(s) over \(steps) step(s) "
       + "(\(treeGroups) group(s) rebuilt from tree_idx, \(groups - treeGroups) as prefix trees) "
       + "into \(output); skipped \(skippedLines) bad line(s)."
+      + (paddingSamples > 0
+        ? " Left out \(paddingSamples) of verl's padding sample(s) (uid pad…, no prompt of the run)."
+        : "")
   }
 }
 
@@ -57,6 +62,8 @@ public final class RolloutImporter {
 
   public func warn(_ sentence: String) { report.warnings.append(sentence) }
 
+  func countPadding(_ samples: Int) { report.paddingSamples += samples }
+
   /// Moves the finished trace into place.
   public func finish() throws -> ImportReport {
     writer.close()
@@ -69,6 +76,7 @@ public final class RolloutImporter {
 
   /// Takes a parsed file's messages into the report, in file order; returns its samples.
   func absorb(_ file: ParsedFile) -> [Sample] {
+    report.paddingSamples += file.paddingSamples
     for sentence in file.skipped { skip(sentence) }
     for sentence in file.warnings { warn(sentence) }
     return file.samples
@@ -82,6 +90,8 @@ struct ParsedFile {
   /// One sentence per skipped line.
   var skipped: [String] = []
   var warnings: [String] = []
+  /// verl's padding samples left out (see `isVerlPadding`).
+  var paddingSamples = 0
 
   /// Appends the file to `buffer` and parses its lines (samples refer to the buffer).
   init(path: String, format: SampleLineFormat, step: Int, into buffer: StepBuffer) throws {
@@ -102,6 +112,10 @@ struct ParsedFile {
       sawLine = true
       do {
         var sample = try parser.parse(line, step: step)
+        if format == .verl && Self.isVerlPadding(group: buffer.bytes(sample.group)) {
+          paddingSamples += 1
+          continue
+        }
         sample.line = number
         samples.append(sample)
       } catch {
@@ -119,6 +133,21 @@ struct ParsedFile {
         "\(path) ends inside a gzip member (a writer was stopped mid-step); read what was whole.")
     }
     if !sawLine { warnings.append("\(path) is empty: step \(step) has no samples.") }
+  }
+}
+
+extension ParsedFile {
+  /// verl's V1 trainer fills its data-parallel batches with synthetic samples (prompt and response
+  /// all end tokens, score 0, tag `is_padding`) under the uid `pad` + 32 hex digits, and its
+  /// `rollout_data_dir` dump writes them like any other: they belong to no prompt.
+  static func isVerlPadding(group: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard group.count == 35, group[0] == UInt8(ascii: "p"), group[1] == UInt8(ascii: "a"),
+      group[2] == UInt8(ascii: "d")
+    else { return false }
+    return group[3...].allSatisfy { b in
+      (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9"))
+        || (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "f"))
+    }
   }
 }
 
