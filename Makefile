@@ -38,10 +38,12 @@ test: deps
 	$(MAKE) test-verl
 
 # The verl hook's tests against the real verl 0.9.1 (legacy and V1 trainers; docs/verl.md), part
-# of `make test`: the venv takes 1-3 min to make once (under the 3-minute CI budget), the tests ~15 s.
-test-verl:
+# of `make test`: the venv takes 1-3 min to make once (under the 3-minute CI budget), the tests ~25 s;
+# three of them import verl's own dumps with the release binary.
+test-verl: build
 	scripts/setup-verl.sh
-	.venv-verl/bin/python -m pytest integrations/verl -q
+	TREEPO_BIN="$$(swift build $(SWIFT_FLAGS) --show-bin-path)/treepo" \
+	  .venv-verl/bin/python -m pytest integrations/verl -q
 
 # Layout check (swift-format with .swift-format: 2 spaces, 100 columns); not part of `make test`.
 lint:
