@@ -40,10 +40,13 @@ test: deps
 # The verl hook's tests against the real verl 0.9.1 (legacy and V1 trainers; docs/verl.md), part
 # of `make test`: the venv takes 1-3 min to make once (under the 3-minute CI budget), the tests ~25 s;
 # three of them import verl's own dumps with the release binary.
-test-verl: build
+# The binary `make test` left is used as it is: building the product after `swift test` would
+# rebuild every target (different flags; docs/CODEBASE.md), ~2.5 min on two cores.
+test-verl: deps
 	scripts/setup-verl.sh
-	TREEPO_BIN="$$(swift build $(SWIFT_FLAGS) --show-bin-path)/treepo" \
-	  .venv-verl/bin/python -m pytest integrations/verl -q
+	bin="$$(swift build $(SWIFT_FLAGS) --show-bin-path)/treepo"; \
+	  [ -x "$$bin" ] || swift build $(SWIFT_FLAGS) --product treepo; \
+	  TREEPO_BIN="$$bin" .venv-verl/bin/python -m pytest integrations/verl -q
 
 # Layout check (swift-format with .swift-format: 2 spaces, 100 columns); not part of `make test`.
 lint:
