@@ -57,9 +57,7 @@ public enum VerlDumpImport {
       }
       previous = step
       let (messages, prepared) = try prefetch.take(i)
-      importer.countPadding(messages.paddingSamples)
-      for sentence in messages.skipped { importer.skip(sentence) }
-      for sentence in messages.warnings { importer.warn(sentence) }
+      importer.absorb(messages)
       try importer.add(prepared)
       outputs.put(prepared.lines)
     }

@@ -62,8 +62,6 @@ public final class RolloutImporter {
 
   public func warn(_ sentence: String) { report.warnings.append(sentence) }
 
-  func countPadding(_ samples: Int) { report.paddingSamples += samples }
-
   /// Moves the finished trace into place.
   public func finish() throws -> ImportReport {
     writer.close()
@@ -76,10 +74,15 @@ public final class RolloutImporter {
 
   /// Takes a parsed file's messages into the report, in file order; returns its samples.
   func absorb(_ file: ParsedFile) -> [Sample] {
-    report.paddingSamples += file.paddingSamples
-    for sentence in file.skipped { skip(sentence) }
-    for sentence in file.warnings { warn(sentence) }
+    absorb(Messages(file))
     return file.samples
+  }
+
+  /// Takes a parsed file's messages into the report, in file order.
+  func absorb(_ messages: Messages) {
+    report.paddingSamples += messages.paddingSamples
+    for sentence in messages.skipped { skip(sentence) }
+    for sentence in messages.warnings { warn(sentence) }
   }
 }
 
