@@ -1,5 +1,6 @@
 import gzip
 import json
+import pathlib
 
 
 def read_trace(path):
@@ -14,3 +15,14 @@ class CharTokenizer:
 
     def decode(self, ids, skip_special_tokens=False):
         return "".join(chr(i) for i in ids)
+
+
+def fork_patch_columns():
+    """`treepo_columns` of the TreePO-fork patch's new helper (verl/utils/treepo_dump.py), taken
+    from the patch file itself."""
+    patch = (pathlib.Path(__file__).parent.parent / "patches" / "treepo-fork-tree-idx.patch").read_text()
+    hunk = patch.split("+++ b/verl/utils/treepo_dump.py\n", 1)[1].split("\ndiff ", 1)[0]
+    source = "\n".join(line[1:] for line in hunk.splitlines() if line.startswith("+"))
+    helper = {}
+    exec(compile(source, "treepo_dump.py", "exec"), helper)
+    return helper["treepo_columns"]

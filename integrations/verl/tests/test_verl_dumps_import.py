@@ -15,9 +15,10 @@ import pytest
 pytest.importorskip("verl")
 pytest.importorskip("transfer_queue")
 
-from v1_support import CPUTrainer, FakeTransferQueue, Tokenizer, ids, legacy_batch, script, verl_config  # noqa: E402
+from conftest import fork_patch_columns  # noqa: E402
+from v1_support import CPUTrainer, Tokenizer, legacy_batch, script, store, verl_config  # noqa: E402,F401,F811
 
-from treepo_verl.runner import close_hooks, install_v1  # noqa: E402
+from treepo_verl.runner import close_hooks  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 
@@ -90,15 +91,6 @@ def paths(events):
     return out
 
 
-@pytest.fixture
-def store(monkeypatch):
-    fake = FakeTransferQueue()
-    fake.install(monkeypatch)
-    install_v1(CPUTrainer)
-    yield fake
-    close_hooks()
-
-
 def test_v1_rollout_data_dir_imports_as_groups_by_uid(store, tmp_path, treepo):
     trainer = CPUTrainer(verl_config(str(tmp_path / "hook")), script)
     trainer.tokenizer = DumpTokenizer()
@@ -162,16 +154,12 @@ def test_fork_patch_columns_through_verls_writer_rebuild_the_tree(tmp_path, tree
     from test_verl_hook import make_batch
     from verl.trainer.ppo.ray_trainer import RayPPOTrainer
 
-    patch = (ROOT / "integrations" / "verl" / "patches" / "treepo-fork-tree-idx.patch").read_text()
-    hunk = patch.split("+++ b/verl/utils/treepo_dump.py\n", 1)[1].split("\ndiff ", 1)[0]
-    helper = {}
-    exec(compile("\n".join(x[1:] for x in hunk.splitlines() if x.startswith("+")), "treepo_dump.py", "exec"), helper)
     batch = make_batch()
     trainer = object.__new__(RayPPOTrainer)
     trainer.tokenizer, trainer.global_steps = ZeroPadTokenizer(), 3
     trainer._init_dump_executor()
     dump = tmp_path / "fork_rollouts"
-    trainer._log_rollout_data(batch, helper["treepo_columns"](batch, {}), {}, str(dump))
+    trainer._log_rollout_data(batch, fork_patch_columns()(batch, {}), {}, str(dump))
     trainer._shutdown_dump_executor()
     line = json.loads((dump / "3.jsonl").read_text().splitlines()[2])
     assert line["tree_idx"] == "0/1-0/3-0" and line["token_count_per_step"] == [2, 2, 3]

@@ -3,7 +3,7 @@ scripts/setup-verl.sh makes the venv)."""
 
 import pytest
 
-from conftest import CharTokenizer, read_trace
+from conftest import CharTokenizer, fork_patch_columns, read_trace
 
 verl = pytest.importorskip("verl")
 torch = pytest.importorskip("torch")
@@ -113,14 +113,8 @@ def test_fork_patch_columns_are_json_rows(tmp_path):
     """The TreePO-fork patch's new helper (verl/utils/treepo_dump.py, taken from the patch file)
     on a real DataProto: the columns `_dump_generations` writes, one JSON-ready value per row."""
     import json
-    import pathlib
 
-    patch = (pathlib.Path(__file__).parent.parent / "patches" / "treepo-fork-tree-idx.patch").read_text()
-    hunk = patch.split("+++ b/verl/utils/treepo_dump.py\n", 1)[1].split("\ndiff ", 1)[0]
-    source = "\n".join(line[1:] for line in hunk.splitlines() if line.startswith("+"))
-    helper = {}
-    exec(compile(source, "treepo_dump.py", "exec"), helper)
-    columns = helper["treepo_columns"](make_batch(), {"acc": [True, False, True, False, True], "short": [1]})
+    columns = fork_patch_columns()(make_batch(), {"acc": [True, False, True, False, True], "short": [1]})
     assert columns["tree_idx"][2] == "0/1-0/3-0"
     assert columns["token_count_per_step"][2] == [2, 2, 3]
     assert columns["uid"] == ["u1", "u1", "u1", "u2", "u2"]

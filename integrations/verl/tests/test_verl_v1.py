@@ -12,21 +12,12 @@ pytest.importorskip("verl")
 pytest.importorskip("transfer_queue")
 
 from conftest import read_trace  # noqa: E402
-from v1_support import CPUTrainer, FakeTransferQueue, Tokenizer, ids, legacy_batch, script, verl_config  # noqa: E402
+from v1_support import CPUTrainer, Tokenizer, ids, legacy_batch, script, store, verl_config  # noqa: E402,F401,F811
 
-from treepo_verl.runner import _V1_FIELDS, close_hooks, install_legacy, install_v1, task_runner_class  # noqa: E402
+from treepo_verl.runner import _V1_FIELDS, close_hooks, install_legacy, task_runner_class  # noqa: E402
 from treepo_verl.trace import Rollout, StepRecord, TraceFileWriter, header_line  # noqa: E402
 
 RESPONSES = {"x=3.": 1.0, "x=4.": 0.0, "hi#": 0.0, "abcdef": 1.0, "a.": 1.0, "b.": 0.5}
-
-
-@pytest.fixture
-def store(monkeypatch):
-    fake = FakeTransferQueue()
-    fake.install(monkeypatch)
-    install_v1(CPUTrainer)
-    yield fake
-    close_hooks()
 
 
 def trainer(store, tmp_path, **hook):

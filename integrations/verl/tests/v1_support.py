@@ -22,6 +22,7 @@ import asyncio
 import os
 
 import numpy as np
+import pytest
 import torch
 import transfer_queue as tq
 from tensordict import TensorDict
@@ -127,6 +128,19 @@ class FakeTransferQueue:
         for key in [keys] if isinstance(keys, str) else keys:
             self.samples.pop((partition_id, key), None)
             self.tags.pop((partition_id, key), None)
+
+
+@pytest.fixture
+def store(monkeypatch):
+    """The fake TransferQueue in place of the real client and the hook installed on CPUTrainer
+    (defined below); the hooks closed after the test."""
+    from treepo_verl.runner import close_hooks, install_v1
+
+    fake = FakeTransferQueue()
+    fake.install(monkeypatch)
+    install_v1(CPUTrainer)
+    yield fake
+    close_hooks()
 
 
 class FakeReplayBuffer:
